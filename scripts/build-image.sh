@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build a Debian systemd test-host image with debootstrap and import it into podman.
-# Usage: build.sh SUITE IMAGE   (e.g. build.sh bookworm localhost/deploykit-debian:12)
+# Usage: build-image.sh SUITE IMAGE   (e.g. build-image.sh bookworm localhost/deploykit-debian:12)
 # Does nothing when IMAGE already exists; FORCE=1 rebuilds.
 set -euo pipefail
 suite=${1:?suite, e.g. bookworm}

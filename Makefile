@@ -1,0 +1,54 @@
+# make test  - install what the tests need, lint, run every molecule scenario
+# make demo  - deploy the sample service to a local sandbox host, print its URL
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+IMAGE ?= localhost/deploykit-debian:12
+SUITE ?= bookworm
+export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
+
+.PHONY: help deps system-packages venv collections image lint test demo demo-clean clean
+
+help:
+	@echo "make test        install everything needed, lint, run every molecule scenario"
+	@echo "make demo        deploy the sample app to a local sandbox host and ask it for its page"
+	@echo "make demo-clean  remove the sandbox host"
+	@echo "make lint        yamllint and ansible-lint (production profile)"
+	@echo "make deps        system packages, .venv, collections and the test-host image only"
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+collections: venv
+	$(BIN)/ansible-galaxy collection install -r requirements.yml
+
+image: system-packages
+	@scripts/build-image.sh $(SUITE) $(IMAGE)
+
+deps: system-packages venv collections image
+
+lint: venv
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint --profile production
+
+test: deps
+	@scripts/run-tests.sh $(SCENARIOS)
+
+demo: deps
+	@scripts/demo.sh up
+
+demo-clean:
+	@scripts/demo.sh down
+
+clean: demo-clean
+	rm -rf .cache
