@@ -6,8 +6,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-IMAGE ?= localhost/deploykit-debian:12
-SUITE ?= bookworm
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
 .PHONY: help deps system-packages venv collections image lint test demo demo-clean clean
@@ -32,8 +30,10 @@ venv: $(BIN)/.installed
 collections: venv
 	$(BIN)/ansible-galaxy collection install -r requirements.yml
 
+# Test-host images: Debian 12 (bookworm) and 13 (trixie).
 image: system-packages
-	@scripts/build-image.sh $(SUITE) $(IMAGE)
+	@scripts/build-image.sh bookworm localhost/deploykit-debian:12
+	@scripts/build-image.sh trixie localhost/deploykit-debian:13
 
 deps: system-packages venv collections image
 

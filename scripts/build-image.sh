@@ -1,30 +1,37 @@
 #!/usr/bin/env bash
 # Build a Debian systemd test-host image with debootstrap and import it into podman.
 # Usage: build-image.sh SUITE IMAGE   (e.g. build-image.sh bookworm localhost/deploykit-debian:12)
-# Does nothing when IMAGE already exists; FORCE=1 rebuilds.
+# Does nothing when IMAGE exists and was built by this very script (its hash is
+# kept as an image label); FORCE=1 rebuilds anyway.
 set -euo pipefail
 suite=${1:?suite, e.g. bookworm}
 image=${2:?image name, e.g. localhost/deploykit-debian:12}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-if [ "${FORCE:-0}" != 1 ] && podman image exists "$image"; then
-  echo "image $image exists"
+recipe=$(sha256sum "$0" | cut -c1-16)
+if [ "${FORCE:-0}" != 1 ] && podman image exists "$image" \
+   && [ "$(podman image inspect -f '{{ index .Labels "deploykit.recipe" }}' "$image")" = "$recipe" ]; then
+  echo "image $image is up to date"
   exit 0
 fi
 
 rootfs=$(mktemp -d /var/tmp/deploykit-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 echo "debootstrap $suite into $rootfs"
-debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,sudo \
+# What a deploy target needs before Ansible arrives: systemd, Python, sudo, and
+# python3-apt (the apt module needs it to run in check mode).
+debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo \
   "$suite" "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
-# A host, not a chroot: no policy-rc.d, a machine-id created at boot, clean apt lists.
+# A host, not a chroot: no policy-rc.d, a machine-id created at boot. The
+# package lists stay, as on any installed host (check mode cannot fetch them).
 rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/machine-id"
 : > "$rootfs/etc/machine-id"
-rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 # Units that make no sense in a container and slow its boot.
 for unit in systemd-remount-fs.service getty.target console-getty.service; do
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
-tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' - "$image"
+tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
+  --change "LABEL deploykit.recipe=$recipe" - "$image"
 echo "built $image"

@@ -7,6 +7,7 @@ bin=.venv/bin
 logs=.cache/test-logs
 mkdir -p "$logs"
 export PATH="$PWD/$bin:$PATH" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/scripts/containers.conf}
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
@@ -28,6 +29,7 @@ check() {
 
 check yamllint yamllint --strict .
 check ansible-lint ansible-lint --profile production
+check "readme tables" python scripts/role-docs.py --check
 for s in "${scenarios[@]}"; do
   check "molecule $s" molecule test --scenario-name "$s"
 done

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Render the roles' variables (meta/argument_specs.yml, entry point `main`)
+and the app_* settings (group_vars/all/app.yml) as Markdown tables in README.md.
+
+    scripts/role-docs.py           rewrite the generated part of README.md
+    scripts/role-docs.py --check   fail if README.md is out of date
+"""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+START, END = "<!-- variables:start -->", "<!-- variables:end -->"
+ROLE_ORDER = ["app_accounts", "app_source", "python_venv", "uwsgi", "gunicorn", "app_service", "nginx_site"]
+
+
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def app_settings():
+    """The app_* settings with the comment block above each as its description."""
+    rows, comment = [], []
+    defaults = yaml.safe_load((ROOT / "group_vars/all/app.yml").read_text())
+    for line in (ROOT / "group_vars/all/app.yml").read_text().splitlines():
+        if line.startswith("#"):
+            comment.append(line.lstrip("# "))
+        elif re.match(r"^app_\w+:", line):
+            name = line.split(":", 1)[0]
+            value = defaults[name]
+            shown = yaml.safe_dump(value, default_flow_style=True, width=1000).strip().removesuffix("...").strip()
+            rows.append(f"| `{name}` | `{cell(shown)}` | {cell(' '.join(comment))} |")
+            comment = []
+        elif not line.strip():
+            comment = []
+    head = ["| Setting | Default | Meaning |", "|---|---|---|"]
+    return "\n".join(["### Settings of an app (`group_vars/all/app.yml`)", ""] + head + rows)
+
+
+def role_table(role):
+    spec = yaml.safe_load((ROOT / "roles" / role / "meta/argument_specs.yml").read_text())
+    main = spec["argument_specs"]["main"]
+    defaults = yaml.safe_load((ROOT / "roles" / role / "defaults/main.yml").read_text()) or {}
+    lines = [f"#### `{role}`: {main['short_description']}", "",
+             "| Variable | Type | Default | Description |", "|---|---|---|---|"]
+    for name, opt in main["options"].items():
+        kind = opt["type"] + (f" of {opt['elements']}" if "elements" in opt else "")
+        if "choices" in opt:
+            kind += " (" + ", ".join(map(str, opt["choices"])) + ")"
+        if opt.get("required"):
+            default = "**required**"
+        else:
+            value = defaults.get(name, opt.get("default"))
+            default = "`" + cell(yaml.safe_dump(value, default_flow_style=True, width=1000).strip().removesuffix("...").strip()) + "`"
+        lines.append(f"| `{name}` | {cell(kind)} | {default} | {cell(opt['description'])} |")
+    return "\n".join(lines)
+
+
+def render():
+    parts = [app_settings(), "", "### Role variables", ""]
+    for role in ROLE_ORDER:
+        parts += [role_table(role), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def main():
+    text = README.read_text()
+    if START not in text or END not in text:
+        sys.exit(f"{README}: markers {START} / {END} not found")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    new = f"{before}{START}\n{render()}{END}{after}"
+    if "--check" in sys.argv:
+        if new != text:
+            sys.exit("README.md variable tables are out of date: run scripts/role-docs.py")
+        print("README.md variable tables are up to date")
+        return
+    README.write_text(new)
+
+
+if __name__ == "__main__":
+    main()
