@@ -3,7 +3,9 @@
 and the app_* settings (group_vars/all/app.yml) as Markdown tables in README.md.
 
     scripts/role-docs.py           rewrite the generated part of README.md
-    scripts/role-docs.py --check   fail if README.md is out of date
+    scripts/role-docs.py --check   fail if README.md is out of date, or if a
+                                   variable is missing from defaults, specs or
+                                   the app settings' types
 """
 import re
 import sys
@@ -66,7 +68,28 @@ def render():
     return "\n".join(parts).rstrip() + "\n"
 
 
+def spec_gaps():
+    """Every role input in defaults/main.yml and in both spec entry points, and
+    every app_* setting typed in playbooks/vars/app_spec.yml."""
+    gaps = []
+    for role in ROLE_ORDER:
+        defaults = set(yaml.safe_load((ROOT / "roles" / role / "defaults/main.yml").read_text()) or {})
+        specs = yaml.safe_load((ROOT / "roles" / role / "meta/argument_specs.yml").read_text())["argument_specs"]
+        for entry in ("main", "validate"):
+            options = set(specs[entry]["options"])
+            gaps += [f"{role}: {name} is in defaults/main.yml but not in argument_specs {entry}" for name in sorted(defaults - options)]
+            gaps += [f"{role}: {name} is in argument_specs {entry} but not in defaults/main.yml" for name in sorted(options - defaults)]
+    settings = set(yaml.safe_load((ROOT / "group_vars/all/app.yml").read_text()))
+    typed = set(yaml.safe_load((ROOT / "playbooks/vars/app_spec.yml").read_text())["app_argument_spec"])
+    gaps += [f"{name} is in group_vars/all/app.yml but has no type in playbooks/vars/app_spec.yml" for name in sorted(settings - typed)]
+    gaps += [f"{name} is typed in playbooks/vars/app_spec.yml but not in group_vars/all/app.yml" for name in sorted(typed - settings)]
+    return gaps
+
+
 def main():
+    gaps = spec_gaps()
+    if gaps:
+        sys.exit("\n".join(gaps))
     text = README.read_text()
     if START not in text or END not in text:
         sys.exit(f"{README}: markers {START} / {END} not found")
