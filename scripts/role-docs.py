@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Render the roles' variables (meta/argument_specs.yml, entry point `main`)
-and the app_* settings (group_vars/all/app.yml) as Markdown tables in README.md.
+and the app settings (group_vars/all/app.yml) as Markdown tables in README.md.
 
     scripts/role-docs.py           rewrite the generated part of README.md
     scripts/role-docs.py --check   fail if README.md is out of date, or if a
@@ -16,7 +16,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- variables:start -->", "<!-- variables:end -->"
-ROLE_ORDER = ["app_accounts", "app_source", "python_venv", "uwsgi", "gunicorn", "app_service", "nginx_site"]
+ROLE_ORDER = ["app_accounts", "app_source", "python_venv", "uwsgi", "gunicorn", "runtime_config",
+              "release_hooks", "app_service", "nginx_site"]
+HOST_WIDE = {"apps", "app_pip_index_url", "app_pip_ca_bundle"}
 
 
 def cell(text):
@@ -24,22 +26,27 @@ def cell(text):
 
 
 def app_settings():
-    """The app_* settings with the comment block above each as its description."""
-    rows, comment = [], []
+    """The app settings with the comment block above each as its description.
+    A setting without a comment of its own shares the one above it."""
+    rows, comment, last = [], [], ""
     defaults = yaml.safe_load((ROOT / "group_vars/all/app.yml").read_text())
     for line in (ROOT / "group_vars/all/app.yml").read_text().splitlines():
         if line.startswith("#"):
-            comment.append(line.lstrip("# "))
-        elif re.match(r"^app_\w+:", line):
+            comment.append(line[1:].strip())
+        elif re.match(r"^apps?_?\w*:", line):
             name = line.split(":", 1)[0]
-            value = defaults[name]
-            shown = yaml.safe_dump(value, default_flow_style=True, width=1000).strip().removesuffix("...").strip()
-            rows.append(f"| `{name}` | `{cell(shown)}` | {cell(' '.join(comment))} |")
+            shown = yaml.safe_dump(defaults[name], default_flow_style=True, width=1000).strip().removesuffix("...").strip()
+            last = " ".join(comment) or last
+            key = f"`{name}`" if name in HOST_WIDE else f"`{name.removeprefix('app_')}` (`{name}`)"
+            rows.append(f"| {key} | `{cell(shown)}` | {cell(last)} |")
             comment = []
         elif not line.strip():
             comment = []
-    head = ["| Setting | Default | Meaning |", "|---|---|---|"]
-    return "\n".join(["### Settings of an app (`group_vars/all/app.yml`)", ""] + head + rows)
+    head = ["| Setting of an app (shared default) | Default | Meaning |", "|---|---|---|"]
+    return "\n".join(["### App settings (`group_vars/all/app.yml`)", "",
+                      "Each entry of `apps` may set any setting below by its short name; the",
+                      "`app_` variable is the default for the apps that do not. `apps` and the",
+                      "pip settings are host-wide.", ""] + head + rows)
 
 
 def role_table(role):
@@ -70,7 +77,7 @@ def render():
 
 def spec_gaps():
     """Every role input in defaults/main.yml and in both spec entry points, and
-    every app_* setting typed in playbooks/vars/app_spec.yml."""
+    every app setting typed in playbooks/vars/app_spec.yml."""
     gaps = []
     for role in ROLE_ORDER:
         defaults = set(yaml.safe_load((ROOT / "roles" / role / "defaults/main.yml").read_text()) or {})
@@ -80,7 +87,8 @@ def spec_gaps():
             gaps += [f"{role}: {name} is in defaults/main.yml but not in argument_specs {entry}" for name in sorted(defaults - options)]
             gaps += [f"{role}: {name} is in argument_specs {entry} but not in defaults/main.yml" for name in sorted(options - defaults)]
     settings = set(yaml.safe_load((ROOT / "group_vars/all/app.yml").read_text()))
-    typed = set(yaml.safe_load((ROOT / "playbooks/vars/app_spec.yml").read_text())["app_argument_spec"])
+    spec = yaml.safe_load((ROOT / "playbooks/vars/app_spec.yml").read_text())
+    typed = {f"app_{name}" for name in spec["app_options"] if name != "name"} | set(spec["app_host_argument_spec"])
     gaps += [f"{name} is in group_vars/all/app.yml but has no type in playbooks/vars/app_spec.yml" for name in sorted(settings - typed)]
     gaps += [f"{name} is typed in playbooks/vars/app_spec.yml but not in group_vars/all/app.yml" for name in sorted(typed - settings)]
     return gaps
