@@ -18,9 +18,11 @@ fi
 rootfs=$(mktemp -d /var/tmp/deploykit-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 echo "debootstrap $suite into $rootfs"
-# What a deploy target needs before Ansible arrives: systemd, Python, sudo, and
-# python3-apt (the apt module needs it to run in check mode).
-debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo \
+# What a deploy target needs before Ansible arrives: systemd, Python, sudo,
+# python3-apt (the apt module needs it to run in check mode) and an SSH server
+# (the tests reach the hosts over SSH, as real ones, tunnelled through
+# `podman exec`).
+debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo,openssh-server \
   "$suite" "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The

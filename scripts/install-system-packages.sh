@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the demo need on the controller:
-# podman with runc (test hosts), debootstrap (their image). Skips what is there.
+# podman with runc (test hosts), debootstrap (their image), the ssh client
+# (how the tests reach them). Skips what is there.
 set -euo pipefail
-packages=(podman runc debootstrap uidmap slirp4netns fuse-overlayfs curl make git)
+packages=(podman runc debootstrap uidmap slirp4netns fuse-overlayfs curl make git openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
