@@ -8,12 +8,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
-.PHONY: help deps system-packages venv collections image lint test demo demo-clean clean
+.PHONY: help deps system-packages venv collections image lint test benchmark demo demo-clean clean
 
 help:
 	@echo "make test        install everything needed, lint, run every molecule scenario"
 	@echo "make demo        deploy the sample app to a local sandbox host and ask it for its page"
 	@echo "make demo-clean  remove the sandbox host"
+	@echo "make benchmark   one redeploy under load on test hosts; prints requests, failures, latency"
 	@echo "make lint        yamllint and ansible-lint (production profile)"
 	@echo "make deps        system packages, .venv, collections and the test-host image only"
 
@@ -43,6 +44,9 @@ lint: venv
 
 test: deps
 	@scripts/run-tests.sh $(SCENARIOS)
+
+benchmark: deps
+	@benchmarks/redeploy.sh
 
 demo: deps
 	@scripts/demo.sh up

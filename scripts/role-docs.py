@@ -16,8 +16,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- variables:start -->", "<!-- variables:end -->"
-ROLE_ORDER = ["app_accounts", "app_source", "python_venv", "uwsgi", "gunicorn", "runtime_config",
-              "release_hooks", "app_service", "nginx_site"]
+ROLE_ORDER = ["app_accounts", "app_source", "app_release", "python_venv", "uwsgi", "gunicorn", "runtime_config",
+              "release_hooks", "app_service", "health_check", "nginx_site"]
 HOST_WIDE = {"apps", "app_pip_index_url", "app_pip_ca_bundle"}
 
 

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Bounded HTTP load: N clients GET a URL in a loop, one connection per request.
+
+`loadgen.py run ...` runs until --stop-file appears, --max-seconds pass or --max-requests are sent,
+whichever comes first, then writes a JSON summary to --out: requests sent,
+failed (no HTTP answer), answers by status, 5xx, the version strings seen in
+order (the first line of each body, changes only), and every request's start
+time, latency and outcome, for latency figures around a given moment.
+`loadgen.py figures --in SUMMARY --since T` prints, as JSON, the figures of
+a redeploy that started at time T (seconds since the epoch): requests, failed,
+5xx, p50/p99 latency during the switch (requests started within 2 s of the
+first answer from the new version) and over the whole run, and seconds from T
+to the first answer from the new version.
+Standard library only, so it runs on a bare test host.
+"""
+import argparse
+import http.client
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def client(url, stop, until, records, lock, budget):
+    parts = urllib.parse.urlsplit(url)
+    path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    while not stop.is_set() and time.time() < until:
+        with lock:
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+        started = time.time()
+        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        try:
+            conn.request("GET", path, headers={"Connection": "close"})
+            response = conn.getresponse()
+            body = response.read().decode(errors="replace")
+            outcome = {"status": response.status, "body": body.splitlines()[0] if body else ""}
+        except (OSError, http.client.HTTPException) as error:
+            outcome = {"error": "%s: %s" % (type(error).__name__, error)}
+        finally:
+            conn.close()
+        with lock:
+            records.append(dict(outcome, start=started, latency=time.time() - started))
+
+
+def summarize(records):
+    records.sort(key=lambda record: record["start"])
+    statuses = {}
+    versions = []
+    for record in records:
+        if "status" in record:
+            statuses[str(record["status"])] = statuses.get(str(record["status"]), 0) + 1
+            if record["status"] < 500 and (not versions or versions[-1]["body"] != record["body"]):
+                versions.append({"body": record["body"], "first_start": record["start"]})
+    errors = [record["error"] for record in records if "error" in record]
+    return {
+        "sent": len(records),
+        "failed": len(errors),
+        "errors": sorted(set(errors))[:20],
+        "statuses": statuses,
+        "5xx": sum(count for status, count in statuses.items() if status.startswith("5")),
+        "versions": versions,
+        "first_start": records[0]["start"] if records else None,
+        "last_start": records[-1]["start"] if records else None,
+        "records": records,
+    }
+
+
+def percentile(values, fraction):
+    if not values:
+        return None
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(fraction * len(values)))], 4)
+
+
+def figures(summary, since, window=2.0):
+    records = summary["records"]
+    versions = summary["versions"]
+    switch = versions[-1]["first_start"] if len(versions) > 1 else None
+    during = [r["latency"] for r in records if switch is not None and abs(r["start"] - switch) <= window]
+    overall = [r["latency"] for r in records]
+    return {
+        "requests": summary["sent"],
+        "failed": summary["failed"],
+        "5xx": summary["5xx"],
+        "versions": [v["body"] for v in versions],
+        "switch_window_requests": len(during),
+        "p50_switch_s": percentile(during, 0.50),
+        "p99_switch_s": percentile(during, 0.99),
+        "max_switch_s": round(max(during), 4) if during else None,
+        "p50_all_s": percentile(overall, 0.50),
+        "p99_all_s": percentile(overall, 0.99),
+        "seconds_to_new_version": round(switch - since, 1) if switch is not None else None,
+    }
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "figures":
+        parser = argparse.ArgumentParser(description="Figures of a redeploy under load")
+        parser.add_argument("--in", dest="summary", required=True)
+        parser.add_argument("--since", type=float, required=True)
+        args = parser.parse_args(sys.argv[2:])
+        with open(args.summary) as summary:
+            print(json.dumps(figures(json.load(summary), args.since)))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "run":
+        del sys.argv[1]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1/")
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--max-requests", type=int, default=200000)
+    parser.add_argument("--stop-file", default="")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    stop = threading.Event()
+    records, lock, budget = [], threading.Lock(), [args.max_requests]
+    until = time.time() + args.max_seconds
+    threads = [
+        threading.Thread(target=client, args=(args.url, stop, until, records, lock, budget), daemon=True)
+        for _ in range(args.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        if args.stop_file and os.path.exists(args.stop_file):
+            stop.set()
+        time.sleep(0.2)
+    with open(args.out + ".tmp", "w") as out:
+        json.dump(summarize(records), out)
+    os.replace(args.out + ".tmp", args.out)
+
+
+if __name__ == "__main__":
+    main()
