@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Bounded HTTP load: N clients GET a URL in a loop, one connection per request.
 
-`loadgen.py run ...` runs until --stop-file appears, --max-seconds pass or --max-requests are sent,
+`loadgen.py run ...` (each client at most --rate requests a second) runs
+until --stop-file appears, --max-seconds pass or --max-requests are sent,
 whichever comes first, then writes a JSON summary to --out: requests sent,
 failed (no HTTP answer), answers by status, 5xx, the version strings seen in
 order (the first line of each body, changes only), and every request's start
@@ -23,10 +24,14 @@ import time
 import urllib.parse
 
 
-def client(url, stop, until, records, lock, budget):
+def client(url, rate, stop, until, records, lock, budget):
     parts = urllib.parse.urlsplit(url)
     path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    next_at = time.time()
     while not stop.is_set() and time.time() < until:
+        # At most `rate` requests a second; after a slow answer no burst.
+        time.sleep(max(0.0, next_at - time.time()))
+        next_at = max(next_at + 1.0 / rate, time.time())
         with lock:
             if budget[0] <= 0:
                 return
@@ -111,8 +116,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1/")
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=20, help="requests a second per client, at most")
     parser.add_argument("--max-seconds", type=float, default=300)
-    parser.add_argument("--max-requests", type=int, default=200000)
+    parser.add_argument("--max-requests", type=int, default=100000)
     parser.add_argument("--stop-file", default="")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
@@ -121,7 +127,7 @@ def main():
     records, lock, budget = [], threading.Lock(), [args.max_requests]
     until = time.time() + args.max_seconds
     threads = [
-        threading.Thread(target=client, args=(args.url, stop, until, records, lock, budget), daemon=True)
+        threading.Thread(target=client, args=(args.url, args.rate, stop, until, records, lock, budget), daemon=True)
         for _ in range(args.clients)
     ]
     for thread in threads:
