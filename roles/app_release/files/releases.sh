@@ -1,6 +1,7 @@
 #!/bin/sh
 # Describe an app's releases as JSON: the release `current` points to, each
-# release with whether it has a venv and whether it is marked failed, and a
+# release with whether it has a venv, has passed its health checks and is
+# marked failed, and a
 # fingerprint of the checkout's files (names and contents, without .git;
 # empty while there is no checkout). Reads only.
 # Usage: releases.sh ROOT CHECKOUT
@@ -21,7 +22,10 @@ for dir in "$root"/releases/*/; do
   [ -e "$dir.deploykit-failed" ] && failed=true
   complete=false
   [ -x "${dir}venv/bin/python" ] && complete=true
-  printf '%s{"name": "%s", "failed": %s, "complete": %s}' "$sep" "$(basename "$dir")" "$failed" "$complete"
+  healthy=false
+  [ -e "$dir.deploykit-healthy" ] && healthy=true
+  printf '%s{"name": "%s", "failed": %s, "complete": %s, "healthy": %s}' \
+    "$sep" "$(basename "$dir")" "$failed" "$complete" "$healthy"
   sep=", "
 done
 printf ']}\n'
