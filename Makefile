@@ -8,14 +8,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
-.PHONY: help deps system-packages venv collections image lint test benchmark demo demo-clean clean
+.PHONY: help deps system-packages venv collections image image12 image13 lint generate test benchmark \
+	benchmark-speed benchmark-peer demo demo-clean clean
 
 help:
 	@echo "make test        install everything needed, lint, run every molecule scenario"
 	@echo "make demo        deploy the sample app to a local sandbox host and ask it for its page"
 	@echo "make demo-clean  remove the sandbox host"
 	@echo "make benchmark   one redeploy under load on test hosts; prints requests, failures, latency"
-	@echo "make lint        yamllint and ansible-lint (production profile)"
+	@echo "make lint        yamllint, ansible-lint (production profile), files generated from the schema"
+	@echo "make generate    rewrite the files generated from playbooks/vars/app_schema.yml"
 	@echo "make deps        system packages, .venv, collections and the test-host image only"
 
 system-packages:
@@ -32,15 +34,23 @@ collections: venv
 	$(BIN)/ansible-galaxy collection install -r requirements.yml
 
 # Test-host images: Debian 12 (bookworm) and 13 (trixie).
-image: system-packages
+image: image12 image13
+
+image12: system-packages
 	@scripts/build-image.sh bookworm localhost/deploykit-debian:12
+
+image13: system-packages
 	@scripts/build-image.sh trixie localhost/deploykit-debian:13
 
 deps: system-packages venv collections image
 
 lint: venv
+	$(BIN)/python scripts/settings.py --check
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint --profile production
+
+generate: venv
+	$(BIN)/python scripts/settings.py
 
 test: deps
 	@scripts/run-tests.sh $(SCENARIOS)
@@ -48,7 +58,7 @@ test: deps
 benchmark: deps
 	@benchmarks/redeploy.sh
 
-demo: deps
+demo: system-packages venv collections image12
 	@scripts/demo.sh up
 
 demo-clean:

@@ -29,7 +29,7 @@ check() {
 
 check yamllint yamllint --strict .
 check ansible-lint ansible-lint --profile production
-check "readme tables" python scripts/role-docs.py --check
+check "generated files" python scripts/settings.py --check
 for s in "${scenarios[@]}"; do
   check "molecule $s" molecule test --scenario-name "$s"
 done

@@ -1,14 +1,16 @@
-#!/usr/bin/python3
-"""Ask an app server or nginx for a page until it answers as expected.
+"""Ask an app server, then nginx, for a page until each answers as expected.
 
-Speaks HTTP, or the uwsgi protocol (what nginx's uwsgi_pass speaks to uWSGI),
-over a unix socket (an address starting with /) or TCP (HOST:PORT). Exits 0
-and prints what it saw once an attempt gets the expected status and, if given,
-a body containing the expected text; exits 1 with the last attempt's problem
-after the last retry.
+Run by the health_check role as `python3 - SPEC` with this program on stdin
+(nothing is installed on the host). SPEC is JSON: {path, status, body,
+timeout, retries, delay, targets: [{name, address, protocol, host}]}. Each
+target in turn (an address is a unix socket path or HOST:PORT; protocol http,
+or uwsgi as nginx's uwsgi_pass speaks it) is asked until an answer has the
+expected status and, if given, a body containing the expected text. Prints
+one JSON line per target; exits 1 at the first target that never answered
+as expected, naming it and the last problem.
 """
-import argparse
 import http.client
+import json
 import socket
 import sys
 import time
@@ -87,43 +89,40 @@ def get_uwsgi(address, host, path, timeout):
     return int(status_line[1]), body
 
 
-def attempt(args):
-    get = get_uwsgi if args.protocol == "uwsgi" else get_http
-    status, body = get(args.address, args.host, args.path, args.timeout)
-    if status != args.status:
-        return "answered status %d, expected %d (body: %r)" % (status, args.status, body[:200].decode(errors="replace"))
-    if args.body and args.body not in body.decode(errors="replace"):
-        return "answered %d without %r in the body (body: %r)" % (status, args.body, body[:200].decode(errors="replace"))
+def attempt(spec, target):
+    get = get_uwsgi if target.get("protocol") == "uwsgi" else get_http
+    status, body = get(target["address"], target.get("host") or "localhost", spec["path"], spec["timeout"])
+    text = body[:200].decode(errors="replace")
+    if status != spec["status"]:
+        return "answered status %d, expected %d (body: %r)" % (status, spec["status"], text)
+    if spec.get("body") and spec["body"] not in body.decode(errors="replace"):
+        return "answered %d without %r in the body (body: %r)" % (status, spec["body"], text)
     return None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--address", required=True, help="unix socket path or HOST:PORT")
-    parser.add_argument("--protocol", choices=["http", "uwsgi"], default="http")
-    parser.add_argument("--host", default="localhost", help="Host header")
-    parser.add_argument("--path", default="/")
-    parser.add_argument("--status", type=int, default=200)
-    parser.add_argument("--body", default="", help="text the body must contain")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per attempt")
-    parser.add_argument("--retries", type=int, default=10, help="attempts after the first")
-    parser.add_argument("--delay", type=float, default=1.0, help="seconds between attempts")
-    args = parser.parse_args()
-
+def check(spec, target):
     problem = None
-    for number in range(args.retries + 1):
+    for number in range(spec["retries"] + 1):
         if number:
-            time.sleep(args.delay)
+            time.sleep(spec["delay"])
         started = time.monotonic()
         try:
-            problem = attempt(args)
+            problem = attempt(spec, target)
         except (OSError, ValueError, http.client.HTTPException) as error:
             problem = "%s: %s" % (type(error).__name__, error)
         if problem is None:
-            print("GET %s answered %d in %.3f s (attempt %d)" % (args.path, args.status, time.monotonic() - started, number + 1))
-            return 0
-    print("GET %s %s after %d attempts" % (args.path, problem, args.retries + 1))
-    return 1
+            return "GET %s answered %d in %.3f s (attempt %d)" % (spec["path"], spec["status"], time.monotonic() - started, number + 1), True
+    return "GET %s %s after %d attempts" % (spec["path"], problem, spec["retries"] + 1), False
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    for target in spec["targets"]:
+        message, ok = check(spec, target)
+        print(json.dumps({"target": target["name"], "ok": ok, "message": message}))
+        if not ok:
+            return 1
+    return 0
 
 
 if __name__ == "__main__":

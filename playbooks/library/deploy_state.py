@@ -1,0 +1,189 @@
+#!/usr/bin/python
+"""What deploykit last applied to a host, and whether the host still matches it."""
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: deploy_state
+short_description: Read and record what deploykit applied to each app and site of a host
+description:
+  - After an app or an nginx site is deployed and healthy, the playbook records
+    (I(record)) a fingerprint of everything the deploy was made from and the
+    signatures (content, mode, owner) of the files it wrote.
+  - Reading (I(subjects)) returns, per app and site, the recorded fingerprint,
+    the pending marker's first word, and what no longer matches the record on
+    the host (drift): a changed or missing file, a link pointing elsewhere, a unit
+    that is not active and enabled, a missing account, a path that must (not)
+    exist. The playbook skips an app or site whose fingerprint is unchanged and
+    which shows no drift. Reading changes nothing.
+options:
+  dir: {type: path, default: /var/lib/deploykit, description: Where the records are kept (root only).}
+  subjects:
+    type: list
+    elements: dict
+    description: What to read, each {kind, name, files, links, units, accounts, present, absent, marker}.
+  record:
+    type: dict
+    description: What to record, {kind, name, fingerprint, files, links, marker}; the marker of pending changes is removed.
+  packages:
+    type: list
+    elements: str
+    default: []
+    description: Debian packages to report as installed or not.
+"""
+
+RETURN = r"""
+state: {description: "Per KIND/NAME: {applied, pending, drift}.", type: dict, returned: when subjects are given}
+packages: {description: Those of the packages asked about that are installed., type: list, returned: when subjects are given}
+"""
+
+import hashlib
+import json
+import os
+import pwd
+import subprocess
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def file_signature(path):
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return "absent"
+    with open(path, "rb") as handle:
+        content = hashlib.sha256(handle.read()).hexdigest()
+    return "%s %o %d:%d" % (content, info.st_mode & 0o7777, info.st_uid, info.st_gid)
+
+
+def link_target(path):
+    return os.readlink(path) if os.path.islink(path) else "absent"
+
+
+def record_path(directory, kind, name):
+    return os.path.join(directory, kind + "s", name + ".json")
+
+
+def read_record(path):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def unit_states(units):
+    """ActiveState and UnitFileState of each unit, in one systemctl call."""
+    if not units:
+        return {}
+    out = subprocess.run(["systemctl", "show", "--property=Id,ActiveState,UnitFileState", "--"] + units,
+                         capture_output=True, text=True, check=False).stdout
+    states = {}
+    for unit, block in zip(units, out.strip().split("\n\n")):
+        fields = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        states[unit] = (fields.get("ActiveState", ""), fields.get("UnitFileState", ""))
+    return states
+
+
+def drift_of(subject, record, states):
+    drift = []
+    if not record:
+        drift.append("nothing recorded")
+    for path, signature in record.get("files", {}).items():
+        if file_signature(path) != signature:
+            drift.append("%s changed" % path)
+    for path, target in record.get("links", {}).items():
+        if link_target(path) != target:
+            drift.append("%s points elsewhere" % path)
+    for path in subject.get("files", []) + subject.get("links", []):
+        if record and path not in record.get("files", {}) and path not in record.get("links", {}):
+            drift.append("%s is not recorded" % path)
+    for unit in subject.get("units", []):
+        active, enabled = states.get(unit, ("", ""))
+        if active != "active" or enabled != "enabled":
+            drift.append("%s is %s and %s" % (unit, active or "unknown", enabled or "not installed"))
+    for account in subject.get("accounts", []):
+        try:
+            pwd.getpwnam(account)
+        except KeyError:
+            drift.append("account %s is missing" % account)
+    drift += ["%s is missing" % p for p in subject.get("present", []) if not os.path.exists(p)]
+    drift += ["%s exists" % p for p in subject.get("absent", []) if os.path.lexists(p)]
+    return drift
+
+
+def pending_of(marker):
+    if not marker or not os.path.exists(marker):
+        return ""
+    with open(marker) as handle:
+        words = handle.read().split()
+    return words[0].rstrip(":") if words else "reload"
+
+
+def installed(packages):
+    if not packages:
+        return []
+    out = subprocess.run(["dpkg-query", "--show", "--showformat=${Package} ${Status}\\n", "--"] + packages,
+                         capture_output=True, text=True, check=False).stdout
+    return [line.split()[0] for line in out.splitlines() if line.endswith(" installed") and " ok " in line]
+
+
+def read(module):
+    subjects = module.params["subjects"] or []
+    states = unit_states(sorted({u for s in subjects for u in s.get("units", [])}))
+    result = {}
+    for subject in subjects:
+        record = read_record(record_path(module.params["dir"], subject["kind"], subject["name"]))
+        result[subject["kind"] + "/" + subject["name"]] = dict(
+            applied=record.get("fingerprint", ""),
+            pending=pending_of(subject.get("marker")),
+            drift=drift_of(subject, record, states),
+        )
+    return result
+
+
+def write(module):
+    wanted = module.params["record"]
+    content = json.dumps(dict(
+        fingerprint=wanted["fingerprint"],
+        files={p: file_signature(p) for p in wanted.get("files", [])},
+        links={p: link_target(p) for p in wanted.get("links", [])},
+    ), indent=1, sort_keys=True) + "\n"
+    path = record_path(module.params["dir"], wanted["kind"], wanted["name"])
+    marker = wanted.get("marker")
+    changed = bool(marker) and os.path.exists(marker)
+    if changed and not module.check_mode:
+        os.remove(marker)
+    try:
+        with open(path) as handle:
+            if handle.read() == content:
+                return changed
+    except FileNotFoundError:
+        pass
+    if not module.check_mode:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        os.chmod(module.params["dir"], 0o700)
+        with open(path + ".tmp", "w") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(content)
+        os.replace(path + ".tmp", path)
+    return True
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            dir=dict(type="path", default="/var/lib/deploykit"),
+            subjects=dict(type="list", elements="dict"),
+            record=dict(type="dict"),
+            packages=dict(type="list", elements="str", default=[]),
+        ),
+        mutually_exclusive=[["subjects", "record"]],
+        supports_check_mode=True,
+    )
+    if module.params["record"]:
+        module.exit_json(changed=write(module))
+    module.exit_json(changed=False, state=read(module), packages=installed(module.params["packages"]))
+
+
+if __name__ == "__main__":
+    main()
