@@ -9,13 +9,14 @@ BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
 .PHONY: help deps system-packages venv collections image image12 image13 lint generate test benchmark \
-	benchmark-speed benchmark-peer demo demo-clean clean
+	benchmark-speed demo demo-clean clean
 
 help:
 	@echo "make test        install everything needed, lint, run every molecule scenario"
 	@echo "make demo        deploy the sample app to a local sandbox host and ask it for its page"
 	@echo "make demo-clean  remove the sandbox host"
 	@echo "make benchmark   one redeploy under load on test hosts; prints requests, failures, latency"
+	@echo "make benchmark-speed  fresh deploys of 1 and 3 hosts, and re-run/redeploy times before and after"
 	@echo "make lint        yamllint, ansible-lint (production profile), files generated from the schema"
 	@echo "make generate    rewrite the files generated from playbooks/vars/app_schema.yml"
 	@echo "make deps        system packages, .venv, collections and the test-host image only"
@@ -57,6 +58,9 @@ test: deps
 
 benchmark: deps
 	@benchmarks/redeploy.sh
+
+benchmark-speed: deps
+	@benchmarks/speed.sh
 
 demo: system-packages venv collections image12
 	@scripts/demo.sh up

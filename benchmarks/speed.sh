@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: how long deploy.yml takes, on fresh Debian 12 systemd
+# containers from the test image, reached through podman's own connection
+# (every task pays for several podman calls, so the number of remote tasks
+# shows). Prints, from one run on this machine:
+#
+#  1. Hosts in step: a fresh deploy of one host; of three hosts with the same
+#     app; of three hosts each with a different app (Falcon under uWSGI, Flask
+#     under Gunicorn, Starlette under Gunicorn with Uvicorn workers). The
+#     different apps should take at most 1.15 times the same app.
+#  2. Before and after: the Falcon sample under Gunicorn on one host and under
+#     uWSGI on another (as in the zero_downtime scenario), deployed by the
+#     checkout at $BEFORE (default b45b96b, the deploy flow before its rebuild)
+#     and by this one: an unchanged re-run of one host, and a redeploy of both
+#     with changed code, from play start to the new version answering through
+#     nginx on each host.
+#
+# Usage: make benchmark-speed    (BEFORE=<commit> compares with another commit)
+# Leaves no container behind. Logs: .cache/benchmark-speed/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=$PWD
+export PATH="$here/.venv/bin:$PATH" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/scripts/containers.conf}
+image=${IMAGE:-localhost/deploykit-debian:12}
+before=${BEFORE:-b45b96b}
+work=$here/.cache/benchmark-speed
+rm -rf "$work" && mkdir -p "$work"
+samples=$here/examples/apps
+hosts=()
+
+cleanup() { [ ${#hosts[@]} -eq 0 ] || podman rm -f --time 3 "${hosts[@]}" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+boot() { # NAME...: fresh containers, booted
+  cleanup
+  hosts=("$@")
+  for h in "$@"; do
+    podman run -d --name "$h" --hostname "$h" --systemd=always "$image" /sbin/init >/dev/null
+  done
+  for h in "$@"; do
+    for _ in $(seq 60); do
+      case "$(podman exec "$h" systemctl is-system-running 2>/dev/null || true)" in running|degraded) break ;; esac
+      sleep 1
+    done
+  done
+}
+
+inventory() { # DIR HOST=APPS_YAML...: an inventory of podman hosts, each with its apps
+  local dir=$1; shift
+  mkdir -p "$dir/host_vars"
+  {
+    echo "all:"
+    echo "  vars:"
+    echo "    ansible_connection: containers.podman.podman"
+    echo "    app_pip_ca_bundle: /etc/ssl/certs/ca-certificates.crt"
+    echo "    app_workers: 2"
+    echo "  children:"
+    echo "    app_servers:"
+    echo "      hosts:"
+    for pair in "$@"; do echo "        ${pair%%=*}: {}"; done
+  } > "$dir/hosts.yml"
+  for pair in "$@"; do printf 'apps:\n%s\n' "${pair#*=}" > "$dir/host_vars/${pair%%=*}.yml"; done
+}
+
+deploy() { # CHECKOUT INVENTORY LOG [ARGS...]: seconds one ansible-playbook run took
+  local start=$EPOCHREALTIME rc=0
+  ANSIBLE_CONFIG=$1/ansible.cfg ansible-playbook "$1/deploy.yml" -i "$2" "${@:4}" > "$3" 2>&1 || rc=$?
+  [ "$rc" -eq 0 ] || { echo "deploy failed (log: $3):" >&2; tail -n 20 "$3" >&2; exit 1; }
+  echo "$EPOCHREALTIME - $start" | bc
+}
+
+app() { # NAME SERVER DIR EXTRA: one entry of apps
+  printf '  - {name: %s, server: %s, source: dir, local_path: "%s"%s}' "$1" "$2" "$3" "${4:+, $4}"
+}
+
+# 1. Hosts in step.
+falcon_uwsgi=$(app falcon uwsgi "$samples/falcon_hello" "wsgi_file: wsgi.py")
+falcon_gunicorn=$(app falcon gunicorn "$samples/falcon_hello" "module: \"wsgi:application\"")
+flask=$(app flask gunicorn "$samples/flask_hello" "module: \"hello_flask:create_app()\"")
+starlette=$(app starlette gunicorn "$samples/starlette_hello" "module: \"app:app\", worker_class: uvicorn_worker.UvicornWorker")
+
+echo "Hosts in step (fresh hosts, podman connection) ..."
+boot bench-a
+inventory "$work/one" "bench-a=$falcon_gunicorn"
+one=$(deploy "$here" "$work/one" "$work/one.log")
+boot bench-a bench-b bench-c
+inventory "$work/same" "bench-a=$falcon_gunicorn" "bench-b=$falcon_gunicorn" "bench-c=$falcon_gunicorn"
+same=$(deploy "$here" "$work/same" "$work/same.log")
+boot bench-a bench-b bench-c
+inventory "$work/different" "bench-a=$falcon_uwsgi" "bench-b=$flask" "bench-c=$starlette"
+different=$(deploy "$here" "$work/different" "$work/different.log")
+
+# 2. Before and after.
+echo "Before ($before) and after, unchanged re-run and code-only redeploy ..."
+old=$work/before
+mkdir -p "$old"
+git archive "$before" | tar -x -C "$old"
+ln -s "$here/.venv" "$old/.venv"
+code=$work/code
+declare -A rerun seconds
+for side in before after; do
+  checkout=$([ "$side" = before ] && echo "$old" || echo "$here")
+  rm -rf "$code" && cp -r "$samples/falcon_hello" "$code"
+  boot bench-gunicorn bench-uwsgi
+  inventory "$work/$side" "bench-gunicorn=$(app hello gunicorn "$code" "module: \"wsgi:application\"")" \
+    "bench-uwsgi=$(app hello uwsgi "$code" "wsgi_file: wsgi.py")"
+  deploy "$checkout" "$work/$side" "$work/$side-fresh.log" > /dev/null
+  rerun[$side]=$(deploy "$checkout" "$work/$side" "$work/$side-rerun.log" --limit bench-gunicorn)
+  grep -q 'changed=0 ' "$work/$side-rerun.log" || { echo "$side: the re-run changed something" >&2; exit 1; }
+  text="Hello from Falcon, benchmark $side $(date +%s)"
+  sed -i "s/Hello from Falcon under uWSGI/$text/" "$code/wsgi.py"
+  # Inside each host: ask nginx every 50 ms (for 10 minutes at most) until the new text answers.
+  for h in bench-gunicorn bench-uwsgi; do
+    podman exec -d "$h" python3 -c '
+import sys, time, urllib.request
+deadline = time.time() + 600
+while time.time() < deadline:
+    try:
+        if sys.argv[1].encode() in urllib.request.urlopen("http://127.0.0.1/", timeout=2).read():
+            open("/tmp/new-version-at", "w").write(repr(time.time()))
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+' "$text"
+  done
+  start=$(date +%s.%N)
+  deploy "$checkout" "$work/$side" "$work/$side-redeploy.log" > /dev/null
+  for h in bench-gunicorn bench-uwsgi; do
+    seconds[$side-$h]=$(echo "$(podman exec "$h" cat /tmp/new-version-at) - $start" | bc)
+  done
+done
+cleanup
+hosts=()
+
+echo
+printf '%-58s %8s\n' "Hosts in step: fresh deploy" "seconds"
+printf '%-58s %8.1f\n' "one host (Falcon, Gunicorn)" "$one" "three hosts, the same app" "$same" \
+  "three hosts, different apps (Falcon/uWSGI, Flask, Starlette)" "$different"
+printf '%-58s %8.2f\n' "different apps / same app" "$(echo "scale=4; $different / $same" | bc)"
+echo
+printf '%-58s %8s %8s\n' "Before ($before) and after, seconds" "before" "after"
+printf '%-58s %8.1f %8.1f\n' "unchanged re-run of the Gunicorn host (changed=0)" "${rerun[before]}" "${rerun[after]}"
+printf '%-58s %8.1f %8.1f\n' "code-only redeploy: play start -> new version, Gunicorn" \
+  "${seconds[before-bench-gunicorn]}" "${seconds[after-bench-gunicorn]}"
+printf '%-58s %8.1f %8.1f\n' "code-only redeploy: play start -> new version, uWSGI" \
+  "${seconds[before-bench-uwsgi]}" "${seconds[after-bench-uwsgi]}"
