@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
-.PHONY: help deps system-packages venv collections image image12 image13 lint generate test benchmark \
+.PHONY: help deps system-packages venv collections image image12 image13 wheels lint generate test benchmark \
 	benchmark-speed demo demo-clean clean
 
 help:
@@ -43,7 +43,11 @@ image12: system-packages
 image13: system-packages
 	@scripts/build-image.sh trixie localhost/deploykit-debian:13
 
-deps: system-packages venv collections image
+# The test apps' Python packages, downloaded once and shared by every test host.
+wheels: venv
+	@scripts/wheelhouse.sh
+
+deps: system-packages venv collections image wheels
 
 lint: venv
 	$(BIN)/python scripts/settings.py --check

@@ -25,11 +25,19 @@ echo "debootstrap $suite into $rootfs"
 debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo,openssh-server \
   "$suite" "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
+# The packages the roles and the test hosts install are downloaded, not
+# installed: every test host installs them for real (the roles' apt tasks
+# do the work) without each fetching its own copy from the mirror.
+cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb
+chroot "$rootfs" apt-get update -qq > "$rootfs.log" 2>&1 \
+  && chroot "$rootfs" apt-get install -qq --download-only -y acl dbus git nginx python3-packaging python3-venv \
+     >> "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
+rm -f "$rootfs.log" "$rootfs/etc/resolv.conf"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The
 # package lists stay, as on any installed host (check mode cannot fetch them).
 rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/machine-id"
 : > "$rootfs/etc/machine-id"
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 # Units that make no sense in a container and slow its boot.
 for unit in systemd-remount-fs.service getty.target console-getty.service; do
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"

@@ -24,7 +24,7 @@ options:
   state: {type: str, required: true, choices: [present, current, healthy, failed], description: What to do.}
   owner: {type: str, description: Account that owns releases and the current link (present, current).}
   checkout: {type: path, description: Source tree a new release is copied from (present).}
-  code: {type: str, description: "The identity of the code in checkout, e.g. a git commit or a digest of its files (present)."}
+  code: {type: str, description: "The identity of the code in checkout, e.g. a git commit or a digest of its files (present); empty keeps the release serving."}
   extra: {type: str, default: "", description: What else defines a release besides the code (present).}
   name: {type: str, description: The release (current, healthy, failed); @rollback for the rollback target (current).}
   leave_current: {type: bool, default: false, description: Fail if I(name) is the release serving (current; a rollback must leave it).}
@@ -101,7 +101,9 @@ def present(module, rel, result):
         module.fail_json(msg="app_release: there is no checkout at '%s' to make a release from." % checkout)
     fingerprint = hashlib.sha256((params["code"] + "|" + params["extra"]).encode()).hexdigest()[:10]
     current = rel.current()
-    new = not current.endswith("-" + fingerprint)
+    # Without the code's identity (a run that did not fetch the code), the
+    # release serving stays the release.
+    new = not current.endswith("-" + fingerprint) and not (current and not params["code"])
     name = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + fingerprint if new else current
     result.update(name=name, dir=rel.path(name), new=new, previous=current, fingerprint=fingerprint, changed=new)
     if not new or module.check_mode:
@@ -208,7 +210,7 @@ def main():
             state=dict(type="str", required=True, choices=["present", "current", "healthy", "failed"]),
             owner=dict(type="str"),
             checkout=dict(type="path"),
-            code=dict(type="str"),
+            code=dict(type="str", default=""),
             extra=dict(type="str", default=""),
             name=dict(type="str"),
             reason=dict(type="str", default=""),
@@ -216,7 +218,7 @@ def main():
             leave_current=dict(type="bool", default=False),
         ),
         required_if=[
-            ["state", "present", ["owner", "checkout", "code"]],
+            ["state", "present", ["owner", "checkout"]],
             ["state", "current", ["owner", "name"]],
             ["state", "healthy", ["name"]],
             ["state", "failed", ["name"]],
