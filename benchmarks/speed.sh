@@ -8,12 +8,13 @@
 #     app; of three hosts each with a different app (Falcon under uWSGI, Flask
 #     under Gunicorn, Starlette under Gunicorn with Uvicorn workers). The
 #     different apps should take at most 1.15 times the same app.
-#  2. Before and after: the Falcon sample under Gunicorn on one host and under
-#     uWSGI on another (as in the zero_downtime scenario), deployed by the
-#     checkout at $BEFORE (default b45b96b, the deploy flow before its rebuild)
-#     and by this one: an unchanged re-run of one host, and a redeploy of both
-#     with changed code, from play start to the new version answering through
-#     nginx on each host.
+#  2. Before and after: the hosts of the zero_downtime scenario (the Falcon
+#     sample under Gunicorn on one, under uWSGI on the other, reached over
+#     SSH) of the checkout at $BEFORE (default b45b96b, the deploy flow before
+#     its rebuild) and of this one, one after the other: an unchanged re-run
+#     of the Gunicorn host, and one redeploy of both with changed code under
+#     load (benchmarks/redeploy.sh's figures), from play start to the new
+#     version answering through nginx on each host.
 #
 # Usage: make benchmark-speed    (BEFORE=<commit> compares with another commit)
 # Leaves no container behind. Logs: .cache/benchmark-speed/.
@@ -65,7 +66,7 @@ inventory() { # DIR HOST=APPS_YAML...: an inventory of podman hosts, each with i
 
 deploy() { # CHECKOUT INVENTORY LOG [ARGS...]: seconds one ansible-playbook run took
   local start=$EPOCHREALTIME rc=0
-  ANSIBLE_CONFIG=$1/ansible.cfg ansible-playbook "$1/deploy.yml" -i "$2" "${@:4}" > "$3" 2>&1 || rc=$?
+  ANSIBLE_CONFIG=${ANSIBLE_CONFIG:-$1/ansible.cfg} ansible-playbook "$1/deploy.yml" -i "$2" "${@:4}" > "$3" 2>&1 || rc=$?
   [ "$rc" -eq 0 ] || { echo "deploy failed (log: $3):" >&2; tail -n 20 "$3" >&2; exit 1; }
   echo "$EPOCHREALTIME - $start" | bc
 }
@@ -91,48 +92,37 @@ boot bench-a bench-b bench-c
 inventory "$work/different" "bench-a=$falcon_uwsgi" "bench-b=$flask" "bench-c=$starlette"
 different=$(deploy "$here" "$work/different" "$work/different.log")
 
-# 2. Before and after.
-echo "Before ($before) and after, unchanged re-run and code-only redeploy ..."
+# 2. Before and after, on the hosts of the zero_downtime scenario of each
+# checkout (SSH, as the tests reach their hosts), one side after the other.
+echo "Before ($before) and after: unchanged re-run, and a redeploy under load ..."
 old=$work/before
 mkdir -p "$old"
 git archive "$before" | tar -x -C "$old"
 ln -s "$here/.venv" "$old/.venv"
-code=$work/code
 declare -A rerun seconds
 for side in before after; do
   checkout=$([ "$side" = before ] && echo "$old" || echo "$here")
-  rm -rf "$code" && cp -r "$samples/falcon_hello" "$code"
-  boot bench-gunicorn bench-uwsgi
-  inventory "$work/$side" "bench-gunicorn=$(app hello gunicorn "$code" "module: \"wsgi:application\"")" \
-    "bench-uwsgi=$(app hello uwsgi "$code" "wsgi_file: wsgi.py")"
-  deploy "$checkout" "$work/$side" "$work/$side-fresh.log" > /dev/null
-  rerun[$side]=$(deploy "$checkout" "$work/$side" "$work/$side-rerun.log" --limit bench-gunicorn)
+  export MOLECULE_EPHEMERAL_DIRECTORY=$work/molecule-$side
+  (
+    cd "$checkout"
+    molecule destroy -s zero_downtime
+    molecule converge -s zero_downtime
+  ) > "$work/$side-converge.log" 2>&1 || { echo "$side: converge failed (log: $work/$side-converge.log)" >&2; exit 1; }
+  # As a user runs it: one host, nothing changed.
+  rerun[$side]=$(cd "$checkout" && ANSIBLE_ROLES_PATH=$checkout/roles ANSIBLE_CONFIG=$MOLECULE_EPHEMERAL_DIRECTORY/ansible.cfg \
+    deploy "$checkout" "$MOLECULE_EPHEMERAL_DIRECTORY/inventory" "$work/$side-rerun.log" --limit deploykit-zd-gunicorn)
   grep -q 'changed=0 ' "$work/$side-rerun.log" || { echo "$side: the re-run changed something" >&2; exit 1; }
-  text="Hello from Falcon, benchmark $side $(date +%s)"
-  sed -i "s/Hello from Falcon under uWSGI/$text/" "$code/wsgi.py"
-  # Inside each host: ask nginx every 50 ms (for 10 minutes at most) until the new text answers.
-  for h in bench-gunicorn bench-uwsgi; do
-    podman exec -d "$h" python3 -c '
-import sys, time, urllib.request
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        if sys.argv[1].encode() in urllib.request.urlopen("http://127.0.0.1/", timeout=2).read():
-            open("/tmp/new-version-at", "w").write(repr(time.time()))
-            break
-    except OSError:
-        pass
-    time.sleep(0.05)
-' "$text"
-  done
-  start=$(date +%s.%N)
-  deploy "$checkout" "$work/$side" "$work/$side-redeploy.log" > /dev/null
-  for h in bench-gunicorn bench-uwsgi; do
-    seconds[$side-$h]=$(echo "$(podman exec "$h" cat /tmp/new-version-at) - $start" | bc)
+  (
+    cd "$checkout"
+    ZD_FIGURES_FILE=$work/$side-redeploy.json ZD_TEXT="Hello from Falcon, benchmark $side" molecule side-effect -s zero_downtime
+    molecule destroy -s zero_downtime
+  ) > "$work/$side-redeploy.log" 2>&1 || { echo "$side: redeploy failed (log: $work/$side-redeploy.log)" >&2; exit 1; }
+  for h in gunicorn uwsgi; do
+    seconds[$side-$h]=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["hosts"][sys.argv[2]]["seconds_to_new_version"], d["deploy_rc"], d["hosts"][sys.argv[2]]["failed"])' \
+      "$work/$side-redeploy.json" "deploykit-zd-$h")
   done
 done
-cleanup
-hosts=()
+unset MOLECULE_EPHEMERAL_DIRECTORY
 
 echo
 printf '%-58s %8s\n' "Hosts in step: fresh deploy" "seconds"
@@ -140,9 +130,11 @@ printf '%-58s %8.1f\n' "one host (Falcon, Gunicorn)" "$one" "three hosts, the sa
   "three hosts, different apps (Falcon/uWSGI, Flask, Starlette)" "$different"
 printf '%-58s %8.2f\n' "different apps / same app" "$(echo "scale=4; $different / $same" | bc)"
 echo
-printf '%-58s %8s %8s\n' "Before ($before) and after, seconds" "before" "after"
-printf '%-58s %8.1f %8.1f\n' "unchanged re-run of the Gunicorn host (changed=0)" "${rerun[before]}" "${rerun[after]}"
-printf '%-58s %8.1f %8.1f\n' "code-only redeploy: play start -> new version, Gunicorn" \
-  "${seconds[before-bench-gunicorn]}" "${seconds[after-bench-gunicorn]}"
-printf '%-58s %8.1f %8.1f\n' "code-only redeploy: play start -> new version, uWSGI" \
-  "${seconds[before-bench-uwsgi]}" "${seconds[after-bench-uwsgi]}"
+printf '%-62s %8s %8s\n' "Before ($before) and after, seconds" "before" "after"
+printf '%-62s %8.1f %8.1f\n' "unchanged re-run of the Gunicorn host (changed=0)" "${rerun[before]}" "${rerun[after]}"
+for h in gunicorn uwsgi; do
+  read -r b brc bfail <<< "${seconds[before-$h]}"
+  read -r a arc afail <<< "${seconds[after-$h]}"
+  printf '%-62s %8.1f %8.1f\n' "redeploy under load, play start -> new version ($h)" "$b" "$a"
+  printf '%-62s %8s %8s\n' "  deploy exit code, failed requests ($h)" "$brc, $bfail" "$arc, $afail"
+done
