@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
 # Run the linters and every molecule scenario (or those named as arguments),
 # keep each one's log under .cache/test-logs, and print a summary.
+#
+# Scenarios run TEST_JOBS at a time (default 2), longest first; the scenarios in
+# SOLO_SCENARIOS (default: zero_downtime, which measures requests under load)
+# run afterwards with the machine to themselves, so their figures are not
+# disturbed by another scenario's work.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 logs=.cache/test-logs
 mkdir -p "$logs"
+rm -f "$logs"/*.result
 export PATH="$PWD/$bin:$PATH" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/scripts/containers.conf}
+jobs=${TEST_JOBS:-2}
+solo=" ${SOLO_SCENARIOS-zero_downtime} "
+# Longest first, so the pool ends together; unknown names go last.
+order=(frameworks default debian13 zero_downtime)
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   for f in molecule/*/molecule.yml; do scenarios+=("$(basename "$(dirname "$f")")"); done
 fi
+sorted=()
+for s in "${order[@]}"; do [[ " ${scenarios[*]} " == *" $s "* ]] && sorted+=("$s"); done
+for s in "${scenarios[@]}"; do [[ " ${order[*]} " == *" $s "* ]] || sorted+=("$s"); done
 
-passed=0 failed=0 summary=()
+# check NAME COMMAND...: run COMMAND with its output in NAME's log and leave
+# one summary line in NAME's result file.
 check() {
   local name=$1; shift
-  local log="$logs/${name//[^A-Za-z0-9_.-]/_}.log" start=$SECONDS
-  echo "== $name"
+  local id=${name//[^A-Za-z0-9_.-]/_}
+  local log="$logs/$id.log" start=$SECONDS
+  echo "== $name (started at $(date +%T))"
   if "$@" > "$log" 2>&1; then
-    passed=$((passed + 1)); summary+=("PASS  $name  ($((SECONDS - start)) s)")
+    echo "PASS  $name  ($((SECONDS - start)) s)" > "$logs/$id.result"
   else
-    failed=$((failed + 1)); summary+=("FAIL  $name  ($((SECONDS - start)) s, log: $log)")
+    echo "FAIL  $name  ($((SECONDS - start)) s, log: $log)" > "$logs/$id.result"
     echo "-- last lines of $log:"; tail -n 120 "$log"
   fi
 }
@@ -30,11 +45,30 @@ check() {
 check yamllint yamllint --strict .
 check ansible-lint ansible-lint --profile production
 check "generated files" python scripts/settings.py --check
-for s in "${scenarios[@]}"; do
+
+# The key the test hosts trust (molecule/default/prepare.yml), made here once:
+# scenarios preparing at the same moment would each make their own.
+if [ ! -f .cache/ssh/id_ed25519 ]; then
+  mkdir -p -m 0700 .cache/ssh
+  ssh-keygen -q -t ed25519 -C deploykit-test -N '' -f .cache/ssh/id_ed25519
+fi
+
+pool=() alone=()
+for s in "${sorted[@]}"; do
+  if [[ $solo == *" $s "* ]]; then alone+=("$s"); else pool+=("$s"); fi
+done
+for s in "${pool[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  check "molecule $s" molecule test --scenario-name "$s" &
+done
+wait
+for s in "${alone[@]}"; do
   check "molecule $s" molecule test --scenario-name "$s"
 done
 
 echo
-printf '%s\n' "${summary[@]}"
+cat "$logs"/*.result
+failed=$(grep -c '^FAIL' "$logs"/*.result | awk -F: '{n += $2} END {print n + 0}')
+passed=$(grep -c '^PASS' "$logs"/*.result | awk -F: '{n += $2} END {print n + 0}')
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
