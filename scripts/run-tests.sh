@@ -14,6 +14,8 @@ mkdir -p "$logs"
 rm -f "$logs"/*.result
 export PATH="$PWD/$bin:$PATH" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/scripts/containers.conf}
+# Each task's duration in the logs, and the slowest ones after each play.
+export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=15
 jobs=${TEST_JOBS:-2}
 solo=" ${SOLO_SCENARIOS-zero_downtime} "
 # Longest first, so the pool ends together; unknown names go last.
