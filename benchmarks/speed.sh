@@ -49,13 +49,12 @@ boot() { # NAME...: fresh containers, booted
 
 inventory() { # DIR HOST=APPS_YAML...: an inventory of podman hosts, each with its apps
   local dir=$1; shift
-  mkdir -p "$dir/host_vars"
+  mkdir -p "$dir/host_vars" "$dir/group_vars"
+  # In a group's file: the project's group_vars/all beats inline variables.
+  printf '%s\n' "ansible_connection: containers.podman.podman" \
+    "app_pip_ca_bundle: /etc/ssl/certs/ca-certificates.crt" "app_workers: 2" > "$dir/group_vars/app_servers.yml"
   {
     echo "all:"
-    echo "  vars:"
-    echo "    ansible_connection: containers.podman.podman"
-    echo "    app_pip_ca_bundle: /etc/ssl/certs/ca-certificates.crt"
-    echo "    app_workers: 2"
     echo "  children:"
     echo "    app_servers:"
     echo "      hosts:"
@@ -78,7 +77,7 @@ app() { # NAME SERVER DIR EXTRA: one entry of apps
 # 1. Hosts in step.
 falcon_uwsgi=$(app falcon uwsgi "$samples/falcon_hello" "wsgi_file: wsgi.py")
 falcon_gunicorn=$(app falcon gunicorn "$samples/falcon_hello" "module: \"wsgi:application\"")
-flask=$(app flask gunicorn "$samples/flask_hello" "module: \"hello_flask:create_app()\"")
+flask=$(app flask gunicorn "$samples/flask_hello" "module: \"hello_flask:create_app()\", location: /api/")
 starlette=$(app starlette gunicorn "$samples/starlette_hello" "module: \"app:app\", worker_class: uvicorn_worker.UvicornWorker")
 
 echo "Hosts in step (fresh hosts, podman connection) ..."
