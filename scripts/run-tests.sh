@@ -70,7 +70,7 @@ done
 
 echo
 cat "$logs"/*.result
-failed=$(grep -c '^FAIL' "$logs"/*.result | awk -F: '{n += $2} END {print n + 0}')
-passed=$(grep -c '^PASS' "$logs"/*.result | awk -F: '{n += $2} END {print n + 0}')
+failed=$(cat "$logs"/*.result | grep -c '^FAIL')
+passed=$(cat "$logs"/*.result | grep -c '^PASS')
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,7 +24,7 @@ options:
     type: str
     default: ""
   identity:
-    description: The rest of the identity (packages, python, source), in this order.
+    description: The rest of the identity, {packages, python, source}; other keys are ignored.
     type: dict
     required: true
   link:
