@@ -20,7 +20,10 @@ options:
   subjects:
     type: list
     elements: dict
-    description: What to read, each {kind, name, files, links, units, accounts, present, absent, marker}.
+    description:
+      - What to read, each {kind, name, files, links, units, accounts, present, absent, marker, read, exist}.
+      - C(read) lists small files whose content is returned (null for a missing file); C(exist) lists paths
+        reported as there or not.
   record:
     type: dict
     description: What to record, {kind, name, fingerprint, files, links, marker}; the marker of pending changes is removed.
@@ -29,11 +32,22 @@ options:
     elements: str
     default: []
     description: Debian packages to report as installed or not.
+  units:
+    type: list
+    elements: str
+    default: []
+    description: Units to report the state of (e.g. dbus.socket, which the release hooks need).
 """
 
 RETURN = r"""
-state: {description: "Per KIND/NAME: {applied, pending, drift}.", type: dict, returned: when subjects are given}
+state:
+  description: >-
+    Per KIND/NAME: {applied, pending, drift, contents, exists, units}; units gives each of the subject's
+    units as {active, enabled}, systemd's ActiveState and UnitFileState.
+  type: dict
+  returned: when subjects are given
 packages: {description: Those of the packages asked about that are installed., type: list, returned: when subjects are given}
+units: {description: "Per unit asked about in I(units): {active, enabled}, systemd's ActiveState and UnitFileState.", type: dict, returned: when subjects are given}
 """
 
 import hashlib
@@ -127,6 +141,15 @@ def installed(packages):
     return [line.split()[0] for line in out.splitlines() if line.endswith(" installed") and " ok " in line]
 
 
+def read_small(path, limit=65536):
+    """The text of a small file the caller would otherwise read in a call of its own; None if missing."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(limit)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
 def read(module):
     subjects = module.params["subjects"] or []
     states = unit_states(sorted({u for s in subjects for u in s.get("units", [])}))
@@ -137,6 +160,10 @@ def read(module):
             applied=record.get("fingerprint", ""),
             pending=pending_of(subject.get("marker")),
             drift=drift_of(subject, record, states),
+            contents={path: read_small(path) for path in subject.get("read", [])},
+            exists={path: os.path.lexists(path) for path in subject.get("exist", [])},
+            units={unit: dict(zip(("active", "enabled"), states.get(unit, ("", ""))))
+                   for unit in subject.get("units", [])},
         )
     return result
 
@@ -176,13 +203,16 @@ def main():
             subjects=dict(type="list", elements="dict"),
             record=dict(type="dict"),
             packages=dict(type="list", elements="str", default=[]),
+            units=dict(type="list", elements="str", default=[]),
         ),
         mutually_exclusive=[["subjects", "record"]],
         supports_check_mode=True,
     )
     if module.params["record"]:
         module.exit_json(changed=write(module))
-    module.exit_json(changed=False, state=read(module), packages=installed(module.params["packages"]))
+    units = {unit: dict(active=active, enabled=enabled)
+             for unit, (active, enabled) in unit_states(module.params["units"]).items()}
+    module.exit_json(changed=False, state=read(module), packages=installed(module.params["packages"]), units=units)
 
 
 if __name__ == "__main__":
