@@ -10,7 +10,7 @@ import os
 
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 
 def read_config_message():
@@ -39,5 +39,15 @@ async def hello(request):
     )
 
 
-# "/{path:path}" also matches "/", so this one route answers every path.
-app = Starlette(routes=[Route("/{path:path}", hello, methods=["GET"])])
+async def echo(websocket):
+    """A WebSocket on any path: each text message is sent back."""
+    await websocket.accept()
+    async for message in websocket.iter_text():
+        await websocket.send_text(message)
+
+
+# "/{path:path}" also matches "/", so these routes answer every path.
+app = Starlette(routes=[
+    Route("/{path:path}", hello, methods=["GET"]),
+    WebSocketRoute("/{path:path}", echo),
+])
