@@ -150,9 +150,13 @@ def read_small(path, limit=65536):
         return None
 
 
-def read(module):
+def unit_state(states, unit):
+    active, enabled = states.get(unit, ("", ""))
+    return dict(active=active, enabled=enabled)
+
+
+def read(module, states):
     subjects = module.params["subjects"] or []
-    states = unit_states(sorted({u for s in subjects for u in s.get("units", [])}))
     result = {}
     for subject in subjects:
         record = read_record(record_path(module.params["dir"], subject["kind"], subject["name"]))
@@ -162,8 +166,7 @@ def read(module):
             drift=drift_of(subject, record, states),
             contents={path: read_small(path) for path in subject.get("read", [])},
             exists={path: os.path.lexists(path) for path in subject.get("exist", [])},
-            units={unit: dict(zip(("active", "enabled"), states.get(unit, ("", ""))))
-                   for unit in subject.get("units", [])},
+            units={unit: unit_state(states, unit) for unit in subject.get("units", [])},
         )
     return result
 
@@ -210,9 +213,11 @@ def main():
     )
     if module.params["record"]:
         module.exit_json(changed=write(module))
-    units = {unit: dict(active=active, enabled=enabled)
-             for unit, (active, enabled) in unit_states(module.params["units"]).items()}
-    module.exit_json(changed=False, state=read(module), packages=installed(module.params["packages"]), units=units)
+    # One systemctl call for the subjects' units and those asked about.
+    asked = module.params["units"]
+    states = unit_states(sorted({u for s in module.params["subjects"] or [] for u in s.get("units", [])} | set(asked)))
+    module.exit_json(changed=False, state=read(module, states), packages=installed(module.params["packages"]),
+                     units={unit: unit_state(states, unit) for unit in asked})
 
 
 if __name__ == "__main__":
