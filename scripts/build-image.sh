@@ -26,12 +26,14 @@ debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt
   "$suite" "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
 # The packages the roles and the test hosts install are downloaded, not
-# installed: every test host installs them for real (the roles' apt tasks
+# installed (certbot and python3-cryptography for HTTPS sites, pebble for the
+# tls scenario's ACME server): every test host installs them for real (the roles' apt tasks
 # do the work) without each fetching its own copy from the mirror.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 chroot "$rootfs" apt-get update -qq > "$rootfs.log" 2>&1 \
   && chroot "$rootfs" apt-get install -qq --download-only -y acl dbus git nginx python3-packaging python3-venv \
+     certbot python3-cryptography pebble \
      >> "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log" "$rootfs/etc/resolv.conf"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The

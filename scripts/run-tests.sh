@@ -19,7 +19,7 @@ export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_
 jobs=${TEST_JOBS:-2}
 solo=" ${SOLO_SCENARIOS-zero_downtime} "
 # Longest first, so the pool ends together; unknown names go last.
-order=(frameworks default debian13 zero_downtime)
+order=(frameworks tls default debian13 zero_downtime)
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then

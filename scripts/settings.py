@@ -87,9 +87,10 @@ def defaults_file(schema):
 def role_inputs(schema):
     """role input -> app setting, for the settings that name the inputs they feed."""
     feeds = {}
-    for section, source in (("app_schema", "app.{}"), ("host_schema", "{}")):
+    for section, key, source in (("app_schema", "var", "app.{}"), ("app_schema", "site_var", "site.{}"),
+                                 ("host_schema", "var", "{}")):
         for name, setting in schema[section].items():
-            for var in setting.get("var", []):
+            for var in setting.get(key, []):
                 if var in feeds:
                     sys.exit(f"{var} is fed by two settings: {feeds[var]} and {name}")
                 feeds[var] = source.format(name)
@@ -102,6 +103,7 @@ def role_inputs_file(feeds):
              "# that file, not this one (`make lint` fails when they differ).",
              "#",
              "# The role inputs that are one setting of the app being deployed (`app`),",
+             "# or of the nginx site being written (`site`, the setting its apps share),",
              "# as they are; the other inputs are given where each role is called",
              "# (playbooks/tasks/prepare_app.yml, activate_app.yml, deploy.yml)."]
     for role in ROLE_ORDER:

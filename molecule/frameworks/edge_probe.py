@@ -42,33 +42,38 @@ def get(host, path):
     return {"status": head[0], "headers": {name: headers.get(name, []) for name in HEADERS}}
 
 
-def websocket_echo(host, path, text="deploykit echo"):
+def websocket_echo(conn, host, path, text="deploykit echo"):
+    """Open a WebSocket on conn (plain or TLS) and have one text echoed."""
     key = base64.b64encode(os.urandom(16)).decode()
+    conn.sendall(
+        (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    status, _, rest = data.partition(b"\r\n")
+    if b" 101 " not in status:
+        return {"status": status.decode("latin-1"), "echo": None}
+    frame = rest.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in rest else b""
+    # One masked text frame (payload under 126 bytes), as a client sends.
+    payload, mask = text.encode(), os.urandom(4)
+    conn.sendall(bytes([0x81, 0x80 | len(payload)]) + mask
+                 + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    while len(frame) < 2 or len(frame) < 2 + (frame[1] & 0x7F):
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        frame += chunk
+    length = frame[1] & 0x7F if len(frame) >= 2 else 0
+    return {"status": status.decode("latin-1"), "echo": frame[2:2 + length].decode(errors="replace")}
+
+
+def websocket(host, path):
     with socket.create_connection(ADDRESS, timeout=10) as conn:
-        conn.sendall(
-            (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        status, _, rest = data.partition(b"\r\n")
-        if b" 101 " not in status:
-            return {"status": status.decode("latin-1"), "echo": None}
-        frame = rest.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in rest else b""
-        # One masked text frame (payload under 126 bytes), as a client sends.
-        payload, mask = text.encode(), os.urandom(4)
-        conn.sendall(bytes([0x81, 0x80 | len(payload)]) + mask
-                     + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-        while len(frame) < 2 or len(frame) < 2 + (frame[1] & 0x7F):
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            frame += chunk
-        length = frame[1] & 0x7F if len(frame) >= 2 else 0
-        return {"status": status.decode("latin-1"), "echo": frame[2:2 + length].decode(errors="replace")}
+        return websocket_echo(conn, host, path)
 
 
 def main():
@@ -78,7 +83,7 @@ def main():
             f"GET / HTTP/1.1\r\nHost: {asked['unknown_host']}\r\nConnection: close\r\n\r\n".encode()
         ).decode("latin-1"),
         "pages": [get(host, path) for host, path in asked["pages"]],
-        "websocket": websocket_echo(*asked["websocket"]) if asked.get("websocket") else None,
+        "websocket": websocket(*asked["websocket"]) if asked.get("websocket") else None,
     }))
 
 

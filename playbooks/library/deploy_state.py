@@ -21,9 +21,12 @@ options:
     type: list
     elements: dict
     description:
-      - What to read, each {kind, name, files, links, units, accounts, present, absent, marker, read, exist}.
+      - What to read, each {kind, name, files, links, units, accounts, present, absent, marker, read, exist,
+        certificates}.
       - C(read) lists small files whose content is returned (null for a missing file); C(exist) lists paths
         reported as there or not.
+      - C(certificates) lists PEM certificate files that must be valid for more than I(certificate_days)
+        days (drift otherwise).
   record:
     type: dict
     description: What to record, {kind, name, fingerprint, files, links, marker}; the marker of pending changes is removed.
@@ -37,6 +40,7 @@ options:
     elements: str
     default: []
     description: Units to report the state of (e.g. dbus.socket, which the release hooks need).
+  certificate_days: {type: int, default: 30, description: Days a subject's certificates must stay valid.}
 """
 
 RETURN = r"""
@@ -50,6 +54,8 @@ packages: {description: Those of the packages asked about that are installed., t
 units: {description: "Per unit asked about in I(units): {active, enabled}, systemd's ActiveState and UnitFileState.", type: dict, returned: when subjects are given}
 """
 
+import base64
+import datetime
 import hashlib
 import json
 import os
@@ -98,7 +104,37 @@ def unit_states(units):
     return states
 
 
-def drift_of(subject, record, states):
+def der_item(der, pos):
+    """(tag, start, end) of the DER item at pos."""
+    tag, length, pos = der[pos], der[pos + 1], pos + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, pos = int.from_bytes(der[pos:pos + count], "big"), pos + count
+    return tag, pos, pos + length
+
+
+def not_after(path):
+    """When the first certificate of a PEM file expires (UTC), or None if there is none to read."""
+    try:
+        with open(path) as handle:
+            pem = handle.read().split("-----BEGIN CERTIFICATE-----", 1)[1].split("-----END CERTIFICATE-----", 1)[0]
+        der = base64.b64decode("".join(pem.split()))
+        _, pos, _ = der_item(der, 0)  # Certificate
+        _, pos, _ = der_item(der, pos)  # tbsCertificate
+        tag, _, end = der_item(der, pos)
+        pos = end if tag == 0xA0 else pos  # version
+        for _ in range(3):  # serialNumber, signature, issuer
+            pos = der_item(der, pos)[2]
+        _, pos, _ = der_item(der, pos)  # validity
+        tag, start, end = der_item(der, der_item(der, pos)[2])  # notAfter
+        text = der[start:end].decode("ascii")
+        stamp = datetime.datetime.strptime(text, "%y%m%d%H%M%SZ" if tag == 0x17 else "%Y%m%d%H%M%SZ")
+        return stamp.replace(tzinfo=datetime.timezone.utc)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def drift_of(subject, record, states, days):
     drift = []
     if not record:
         drift.append("nothing recorded")
@@ -122,6 +158,11 @@ def drift_of(subject, record, states):
             drift.append("account %s is missing" % account)
     drift += ["%s is missing" % p for p in subject.get("present", []) if not os.path.exists(p)]
     drift += ["%s exists" % p for p in subject.get("absent", []) if os.path.lexists(p)]
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    for path in subject.get("certificates", []):
+        expires = not_after(path)
+        if expires is None or expires < soon:
+            drift.append("%s expires within %d days" % (path, days) if expires else "%s has no certificate" % path)
     return drift
 
 
@@ -163,7 +204,7 @@ def read(module, states):
         result[subject["kind"] + "/" + subject["name"]] = dict(
             applied=record.get("fingerprint", ""),
             pending=pending_of(subject.get("marker")),
-            drift=drift_of(subject, record, states),
+            drift=drift_of(subject, record, states, module.params["certificate_days"]),
             contents={path: read_small(path) for path in subject.get("read", [])},
             exists={path: os.path.lexists(path) for path in subject.get("exist", [])},
             units={unit: unit_state(states, unit) for unit in subject.get("units", [])},
@@ -207,6 +248,7 @@ def main():
             record=dict(type="dict"),
             packages=dict(type="list", elements="str", default=[]),
             units=dict(type="list", elements="str", default=[]),
+            certificate_days=dict(type="int", default=30),
         ),
         mutually_exclusive=[["subjects", "record"]],
         supports_check_mode=True,
