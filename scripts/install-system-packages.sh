@@ -3,7 +3,7 @@
 # podman with runc (test hosts), debootstrap (their image), the ssh client
 # (how the tests reach them). Skips what is there.
 set -euo pipefail
-packages=(podman runc debootstrap uidmap slirp4netns fuse-overlayfs curl make git openssh-client)
+packages=(podman runc debootstrap uidmap slirp4netns fuse-overlayfs curl make git openssh-client openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,8 @@ Run by the health_check role as `python3 - SPEC` with this program on stdin
 (nothing is installed on the host). SPEC is JSON: {path, status, body,
 timeout, retries, delay, targets: [{name, address, protocol, host}]}. Each
 target in turn (an address is a unix socket path or HOST:PORT; protocol http,
-or uwsgi as nginx's uwsgi_pass speaks it) is asked until an answer has the
+https (TLS with the host as SNI; the certificate is not what is checked), or
+uwsgi as nginx's uwsgi_pass speaks it) is asked until an answer has the
 expected status and, if given, a body containing the expected text. Prints
 one JSON line per target; exits 1 at the first target that never answered
 as expected, naming it and the last problem.
@@ -12,6 +13,7 @@ as expected, naming it and the last problem.
 import http.client
 import json
 import socket
+import ssl
 import sys
 import time
 
@@ -27,18 +29,28 @@ def connect(address, timeout):
 
 
 class Connection(http.client.HTTPConnection):
-    """HTTP over a unix socket or TCP."""
+    """HTTP over a unix socket or TCP, or HTTPS (TLS with server_name as SNI)."""
 
-    def __init__(self, address, timeout):
+    def __init__(self, address, timeout, server_name=None):
         super().__init__("localhost", timeout=timeout)
         self.address = address
+        self.server_name = server_name
 
     def connect(self):
         self.sock = connect(self.address, self.timeout)
+        if self.server_name:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            self.sock = context.wrap_socket(self.sock, server_hostname=self.server_name)
 
 
-def get_http(address, host, path, timeout):
-    conn = Connection(address, timeout)
+def get_https(address, host, path, timeout):
+    return get_http(address, host, path, timeout, tls=True)
+
+
+def get_http(address, host, path, timeout, tls=False):
+    conn = Connection(address, timeout, host if tls else None)
     try:
         conn.request("GET", path, headers={"Host": host, "User-Agent": "deploykit-health-probe"})
         response = conn.getresponse()
@@ -90,7 +102,7 @@ def get_uwsgi(address, host, path, timeout):
 
 
 def attempt(spec, target):
-    get = get_uwsgi if target.get("protocol") == "uwsgi" else get_http
+    get = {"uwsgi": get_uwsgi, "https": get_https}.get(target.get("protocol"), get_http)
     status, body = get(target["address"], target.get("host") or "localhost", spec["path"], spec["timeout"])
     text = body[:200].decode(errors="replace")
     if status != spec["status"]:
