@@ -45,10 +45,6 @@ class Connection(http.client.HTTPConnection):
             self.sock = context.wrap_socket(self.sock, server_hostname=self.server_name)
 
 
-def get_https(address, host, path, timeout):
-    return get_http(address, host, path, timeout, tls=True)
-
-
 def get_http(address, host, path, timeout, tls=False):
     conn = Connection(address, timeout, host if tls else None)
     try:
@@ -102,8 +98,11 @@ def get_uwsgi(address, host, path, timeout):
 
 
 def attempt(spec, target):
-    get = {"uwsgi": get_uwsgi, "https": get_https}.get(target.get("protocol"), get_http)
-    status, body = get(target["address"], target.get("host") or "localhost", spec["path"], spec["timeout"])
+    protocol, host = target.get("protocol"), target.get("host") or "localhost"
+    if protocol == "uwsgi":
+        status, body = get_uwsgi(target["address"], host, spec["path"], spec["timeout"])
+    else:
+        status, body = get_http(target["address"], host, spec["path"], spec["timeout"], tls=protocol == "https")
     text = body[:200].decode(errors="replace")
     if status != spec["status"]:
         return "answered status %d, expected %d (body: %r)" % (status, spec["status"], text)
