@@ -19,21 +19,23 @@ rootfs=$(mktemp -d /var/tmp/deploykit-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 echo "debootstrap $suite into $rootfs"
 # What a deploy target needs before Ansible arrives: systemd, Python, sudo,
-# python3-apt (the apt module needs it to run in check mode) and an SSH server
+# python3-apt (the apt module needs it to run in check mode), an SSH server
 # (the tests reach the hosts over SSH, as real ones, tunnelled through
-# `podman exec`).
-debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo,openssh-server \
+# `podman exec`) and iproute2, which every installed Debian has (Ansible reads
+# the host's addresses with it).
+debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt,sudo,openssh-server,iproute2 \
   "$suite" "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log"
 # The packages the roles and the test hosts install are downloaded, not
 # installed (certbot and python3-cryptography for HTTPS sites, pebble for the
-# tls scenario's ACME server): every test host installs them for real (the roles' apt tasks
-# do the work) without each fetching its own copy from the mirror.
+# tls scenario's ACME server, haproxy and socat for load balancers): every
+# test host installs them for real (the roles' apt tasks do the work) without
+# each fetching its own copy from the mirror.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 chroot "$rootfs" apt-get update -qq > "$rootfs.log" 2>&1 \
   && chroot "$rootfs" apt-get install -qq --download-only -y acl dbus git nginx python3-packaging python3-venv \
-     certbot python3-cryptography pebble \
+     certbot python3-cryptography pebble haproxy socat \
      >> "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log" "$rootfs/etc/resolv.conf"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The

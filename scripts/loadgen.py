@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Bounded HTTP load: N clients GET a URL in a loop, one connection per request.
+"""Bounded HTTP load: N clients GET (and M clients POST) a URL in a loop, one connection per request.
+
+Each POST carries a unique X-Request-Id; the summary lists the ids answered
+2xx, to compare with what the app recorded.
 
 `loadgen.py run ...` (each client at most --rate requests a second) runs
 until --stop-file appears, --max-seconds pass or --max-requests are sent,
@@ -24,10 +27,11 @@ import time
 import urllib.parse
 
 
-def client(url, rate, stop, until, records, lock, budget):
+def client(url, rate, stop, until, records, lock, budget, method="GET", host=None, name="c"):
     parts = urllib.parse.urlsplit(url)
     path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     next_at = time.time()
+    sent = 0
     while not stop.is_set() and time.time() < until:
         # At most `rate` requests a second; after a slow answer no burst.
         time.sleep(max(0.0, next_at - time.time()))
@@ -37,9 +41,17 @@ def client(url, rate, stop, until, records, lock, budget):
                 return
             budget[0] -= 1
         started = time.time()
+        headers = {"Connection": "close"}
+        if host:
+            headers["Host"] = host
+        request_id = None
+        if method == "POST":
+            sent += 1
+            request_id = "%s-%d-%d" % (name, int(started), sent)
+            headers["X-Request-Id"] = request_id
         conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
         try:
-            conn.request("GET", path, headers={"Connection": "close"})
+            conn.request(method, path, body=b"x" if method == "POST" else None, headers=headers)
             response = conn.getresponse()
             body = response.read().decode(errors="replace")
             outcome = {"status": response.status, "body": body.splitlines()[0] if body else ""}
@@ -48,7 +60,8 @@ def client(url, rate, stop, until, records, lock, budget):
         finally:
             conn.close()
         with lock:
-            records.append(dict(outcome, start=started, latency=time.time() - started))
+            records.append(dict(outcome, start=started, latency=time.time() - started, method=method,
+                                **({"id": request_id} if request_id else {})))
 
 
 def summarize(records):
@@ -67,6 +80,14 @@ def summarize(records):
         "errors": sorted(set(errors))[:20],
         "statuses": statuses,
         "5xx": sum(count for status, count in statuses.items() if status.startswith("5")),
+        "by_method": {
+            method: {"sent": len([r for r in records if r.get("method") == method]),
+                     "failed": len([r for r in records if r.get("method") == method and "error" in r]),
+                     "5xx": len([r for r in records if r.get("method") == method and r.get("status", 0) >= 500])}
+            for method in sorted({r.get("method", "GET") for r in records})},
+        "p50_s": percentile([r["latency"] for r in records], 0.50),
+        "p99_s": percentile([r["latency"] for r in records], 0.99),
+        "post_ids_2xx": [r["id"] for r in records if "id" in r and 200 <= r.get("status", 0) < 300],
         "versions": versions,
         "first_start": records[0]["start"] if records else None,
         "last_start": records[-1]["start"] if records else None,
@@ -89,6 +110,7 @@ def figures(summary, since, window=2.0):
     overall = [r["latency"] for r in records]
     return {
         "requests": summary["sent"],
+        "by_method": summary.get("by_method", {}),
         "failed": summary["failed"],
         "5xx": summary["5xx"],
         "versions": [v["body"] for v in versions],
@@ -116,6 +138,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1/")
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--post-clients", type=int, default=0, help="clients that POST, each with a unique X-Request-Id")
+    parser.add_argument("--host", default=None, help="Host header (default: from the URL)")
     parser.add_argument("--rate", type=float, default=20, help="requests a second per client, at most")
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--max-requests", type=int, default=100000)
@@ -127,8 +151,9 @@ def main():
     records, lock, budget = [], threading.Lock(), [args.max_requests]
     until = time.time() + args.max_seconds
     threads = [
-        threading.Thread(target=client, args=(args.url, args.rate, stop, until, records, lock, budget), daemon=True)
-        for _ in range(args.clients)
+        threading.Thread(target=client, args=(args.url, args.rate, stop, until, records, lock, budget, method, args.host,
+                                              "c%d" % number), daemon=True)
+        for number, method in enumerate(["GET"] * args.clients + ["POST"] * args.post_clients)
     ]
     for thread in threads:
         thread.start()

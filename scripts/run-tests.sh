@@ -3,7 +3,7 @@
 # keep each one's log under .cache/test-logs, and print a summary.
 #
 # Scenarios run TEST_JOBS at a time (default 2), longest first; the scenarios in
-# SOLO_SCENARIOS (default: zero_downtime, which measures requests under load)
+# SOLO_SCENARIOS (default: zero_downtime and fleet, which measure requests under load)
 # run afterwards with the machine to themselves, so their figures are not
 # disturbed by another scenario's work.
 set -uo pipefail
@@ -17,9 +17,9 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/scripts/containers.conf}
 # Each task's duration in the logs, and the slowest ones after each play.
 export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=15
 jobs=${TEST_JOBS:-2}
-solo=" ${SOLO_SCENARIOS-zero_downtime} "
+solo=" ${SOLO_SCENARIOS-zero_downtime fleet} "
 # Longest first, so the pool ends together; unknown names go last.
-order=(frameworks tls default debian13 zero_downtime)
+order=(frameworks tls default debian13 zero_downtime fleet)
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
