@@ -4,7 +4,7 @@
 # balancer and the app hosts, the fleet scenario's settings: the Falcon sample
 # under Gunicorn, 2 workers) are deployed once; then a new release is rolled
 # out (molecule/fleet/rollout_under_load.yml: 6 GET and 4 POST clients through
-# the balancer, 5 requests a second each) and the figures printed: rollout
+# the balancer over HTTP, 5 requests a second each) and the figures printed: rollout
 # time (from ansible-playbook's start to its end), requests, failed, 5xx, p99
 # latency, most servers out of the pool at once. One app host is rolled out
 # without draining (deploy_drain=false: it would leave the pool empty).
@@ -47,10 +47,13 @@ scenario() { # N: molecule/bench$N, the fleet scenario with N app hosts
     echo "      deploykit-blb: {ansible_connection: ssh}"
     for i in $(seq "$1"); do echo "      deploykit-b$i: {ansible_connection: ssh}"; done
     echo "    group_vars:"
-    # The fleet scenario's group_vars, as they are.
+    # The fleet scenario's group_vars, without HTTPS (no ACME server here).
     python3 - <<'PY'
 import yaml
 groups = yaml.safe_load(open("molecule/fleet/molecule.yml"))["provisioner"]["inventory"]["group_vars"]
+groups["app_servers"].pop("app_tls_acme_directory", None)
+for app in groups["app_servers"]["apps"]:
+    app.pop("tls", None)
 print("\n".join("      " + line for line in yaml.safe_dump(groups, sort_keys=False, width=200).splitlines()))
 PY
   } > "$dir/molecule.yml"
@@ -67,7 +70,7 @@ for n in $sizes; do
   # One host cannot leave the pool without leaving it empty: it relies on
   # its own zero-downtime restart, as a host without a balancer does.
   extra=""; [ "$n" -gt 1 ] || extra="-e deploy_drain=false"
-  FLEET_TEXT="Hello from Falcon, release 2" FLEET_FIGURES_FILE="$work/$s.json" FLEET_EXTRA="$extra" \
+  FLEET_URL=http://127.0.0.1/ FLEET_TEXT="Hello from Falcon, release 2" FLEET_FIGURES_FILE="$work/$s.json" FLEET_EXTRA="$extra" \
     molecule side-effect -s "$s" >> "$work/$s.log" 2>&1 \
     || { echo "rollout failed (log: $work/$s.log)"; tail -n 30 "$work/$s.log"; }
   molecule destroy -s "$s" >> "$work/$s.log" 2>&1

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bounded HTTP load: N clients GET (and M clients POST) a URL in a loop, one connection per request.
+"""Bounded HTTP(S) load: N clients GET (and M clients POST) a URL in a loop, one connection per request.
 
 Each POST carries a unique X-Request-Id; the summary lists the ids answered
 2xx, to compare with what the app recorded.
@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -29,6 +30,7 @@ import urllib.parse
 
 def client(url, rate, stop, until, records, lock, budget, method="GET", host=None, name="c"):
     parts = urllib.parse.urlsplit(url)
+    tls = ssl.create_default_context() if parts.scheme == "https" else None
     path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     next_at = time.time()
     sent = 0
@@ -49,7 +51,11 @@ def client(url, rate, stop, until, records, lock, budget, method="GET", host=Non
             sent += 1
             request_id = "%s-%d-%d" % (name, int(started), sent)
             headers["X-Request-Id"] = request_id
-        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        if parts.scheme == "https":
+            # Verified against the host's trusted CAs, for the URL's name.
+            conn = http.client.HTTPSConnection(parts.hostname, parts.port or 443, timeout=30, context=tls)
+        else:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
         try:
             conn.request(method, path, body=b"x" if method == "POST" else None, headers=headers)
             response = conn.getresponse()

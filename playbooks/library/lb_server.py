@@ -167,20 +167,15 @@ def drain(module, balancer, server, backends, result):
     """DRAIN, wait until no session nor queued request is left, then MAINT."""
     for backend in backends:
         balancer.set_state(backend, server, "drain")
-    deadline = time.time() + module.params["timeout"]
-    while True:
-        stats = balancer.stats()
-        busy = {b: stats[b][server]["scur"] + " sessions, " + stats[b][server]["qcur"] + " queued" for b in backends
-                if stats[b][server]["scur"] not in ("", "0") or stats[b][server]["qcur"] not in ("", "0")}
-        if not busy:
-            break
-        if time.time() > deadline:
-            for backend in backends:
-                balancer.set_state(backend, server, "ready")
-            module.fail_json(msg="%s still had requests after %d s of draining (%s); it was put back as it was."
-                             % (server, module.params["timeout"], "; ".join("%s: %s" % item for item in busy.items())),
-                             **result)
-        time.sleep(POLL)
+    busy = wait(balancer, module.params["timeout"], lambda stats: {
+        b: stats[b][server]["scur"] + " sessions, " + stats[b][server]["qcur"] + " queued" for b in backends
+        if stats[b][server]["scur"] not in ("", "0") or stats[b][server]["qcur"] not in ("", "0")})
+    if busy:
+        for backend in backends:
+            balancer.set_state(backend, server, "ready")
+        module.fail_json(msg="%s still had requests after %d s of draining (%s); it was put back as it was."
+                         % (server, module.params["timeout"], "; ".join("%s: %s" % item for item in busy.items())),
+                         **result)
     for backend in backends:
         balancer.set_state(backend, server, "maint")
 
@@ -189,20 +184,24 @@ def ready(module, balancer, server, backends, result):
     """Ready, then wait until HAProxy's health check sees the server UP (fully, not 'UP 1/2')."""
     for backend in backends:
         balancer.set_state(backend, server, "ready")
-    deadline = time.time() + module.params["timeout"]
+    down = wait(balancer, module.params["timeout"], lambda stats: {
+        b: "%s (last check: %s %s)" % (stats[b][server]["status"], stats[b][server]["check_status"], stats[b][server]["last_chk"])
+        for b in backends if stats[b][server]["status"] != "UP"})
+    if down:
+        for backend in backends:
+            balancer.set_state(backend, server, "maint")
+        module.fail_json(msg="%s did not come UP within %d s (%s); it stays out of the pool."
+                         % (server, module.params["timeout"], "; ".join("%s: %s" % item for item in down.items())),
+                         **result)
+
+
+def wait(balancer, timeout, pending):
+    """Read HAProxy's stats every POLL s until pending(stats) is empty; return what is still pending after timeout s."""
+    deadline = time.time() + timeout
     while True:
-        stats = balancer.stats()
-        down = {b: "%s (last check: %s %s)" % (stats[b][server]["status"], stats[b][server]["check_status"],
-                                               stats[b][server]["last_chk"])
-                for b in backends if stats[b][server]["status"] != "UP"}
-        if not down:
-            return
-        if time.time() > deadline:
-            for backend in backends:
-                balancer.set_state(backend, server, "maint")
-            module.fail_json(msg="%s did not come UP within %d s (%s); it stays out of the pool."
-                             % (server, module.params["timeout"], "; ".join("%s: %s" % item for item in down.items())),
-                             **result)
+        left = pending(balancer.stats())
+        if not left or time.time() > deadline:
+            return left
         time.sleep(POLL)
 
 
