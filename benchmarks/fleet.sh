@@ -6,8 +6,8 @@
 # out (molecule/fleet/rollout_under_load.yml: 6 GET and 4 POST clients through
 # the balancer over HTTP, 5 requests a second each) and the figures printed: rollout
 # time (from ansible-playbook's start to its end), requests, failed, 5xx, p99
-# latency, most servers out of the pool at once. One app host is rolled out
-# without draining (deploy_drain=false: it would leave the pool empty).
+# latency, most servers out of the pool at once. One app host is deployed
+# without draining (deploy_drain: false; draining it would empty the pool).
 #
 # Usage: make benchmark-fleet    Logs: .cache/benchmark-fleet/. Leaves no container behind.
 set -euo pipefail
@@ -48,10 +48,15 @@ scenario() { # N: molecule/bench$N, the fleet scenario with N app hosts
     for i in $(seq "$1"); do echo "      deploykit-b$i: {ansible_connection: ssh}"; done
     echo "    group_vars:"
     # The fleet scenario's group_vars, without HTTPS (no ACME server here).
-    python3 - <<'PY'
-import yaml
+    # One app host cannot leave the pool without leaving it empty (the
+    # deploy refuses to drain it): it relies on its own zero-downtime
+    # restart, as a host without a balancer does.
+    HOSTS=$1 python3 - <<'PY'
+import os, yaml
 groups = yaml.safe_load(open("molecule/fleet/molecule.yml"))["provisioner"]["inventory"]["group_vars"]
 groups["app_servers"].pop("app_tls_acme_directory", None)
+if os.environ["HOSTS"] == "1":
+    groups["app_servers"]["deploy_drain"] = False
 for app in groups["app_servers"]["apps"]:
     app.pop("tls", None)
 print("\n".join("      " + line for line in yaml.safe_dump(groups, sort_keys=False, width=200).splitlines()))
@@ -67,10 +72,7 @@ for n in $sizes; do
   for step in create prepare converge; do
     molecule "$step" -s "$s" >> "$work/$s.log" 2>&1 || { echo "$step failed (log: $work/$s.log)"; tail -n 30 "$work/$s.log"; molecule destroy -s "$s" >/dev/null 2>&1; exit 1; }
   done
-  # One host cannot leave the pool without leaving it empty: it relies on
-  # its own zero-downtime restart, as a host without a balancer does.
-  extra=""; [ "$n" -gt 1 ] || extra="-e deploy_drain=false"
-  FLEET_URL=http://127.0.0.1/ FLEET_TEXT="Hello from Falcon, release 2" FLEET_FIGURES_FILE="$work/$s.json" FLEET_EXTRA="$extra" \
+  FLEET_URL=http://127.0.0.1/ FLEET_TEXT="Hello from Falcon, release 2" FLEET_FIGURES_FILE="$work/$s.json" \
     molecule side-effect -s "$s" >> "$work/$s.log" 2>&1 \
     || { echo "rollout failed (log: $work/$s.log)"; tail -n 30 "$work/$s.log"; }
   molecule destroy -s "$s" >> "$work/$s.log" 2>&1
