@@ -21,6 +21,7 @@ hosts stops); over HTTPS the certificate is still verified for the name.
 Standard library only, so it runs on a bare test host.
 """
 import argparse
+import fcntl
 import http.client
 import json
 import os
@@ -155,6 +156,13 @@ def main():
     parser.add_argument("--stop-file", default="")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    # One load generator per summary file: a second one started by mistake
+    # would double the load and write over the first one's summary.
+    lock = open(args.out + ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit("another load generator writes %s; not starting a second one" % args.out)
 
     stop = threading.Event()
     records, lock, budget = [], threading.Lock(), [args.max_requests]
@@ -172,9 +180,10 @@ def main():
         if args.stop_file and os.path.exists(args.stop_file):
             stop.set()
         time.sleep(0.2)
-    with open(args.out + ".tmp", "w") as out:
+    temporary = "%s.%d.tmp" % (args.out, os.getpid())
+    with open(temporary, "w") as out:
         json.dump(summarize(records), out)
-    os.replace(args.out + ".tmp", args.out)
+    os.replace(temporary, args.out)
 
 
 if __name__ == "__main__":

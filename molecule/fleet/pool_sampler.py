@@ -7,9 +7,11 @@ DOWN]}, read through the admin socket. Standard library only.
 """
 import argparse
 import csv
+import fcntl
 import json
 import os
 import socket
+import sys
 import time
 
 
@@ -36,6 +38,12 @@ def main():
     parser.add_argument("--stop-file", required=True)
     parser.add_argument("--max-seconds", type=float, default=400)
     args = parser.parse_args()
+    # One sampler per file: two would mix their lines.
+    lock = open(args.out + ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit("another sampler writes %s; not starting a second one" % args.out)
     until = time.time() + args.max_seconds
     with open(args.out, "w") as out:
         while time.time() < until and not os.path.exists(args.stop_file):

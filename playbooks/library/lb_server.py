@@ -46,8 +46,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-# srv_admin_state bits of `show servers state` (HAProxy's SRV_ADMF_*).
-ADMIN_MAINT = 0x01 | 0x02 | 0x04 | 0x20  # forced, inherited, by DNS, resolution failure
+# srv_admin_state bits of `show servers state` (HAProxy's SRV_ADMF_*). Not
+# 0x04 (CMAINT, "disabled" in the configuration): it stays set once such a
+# server is set ready, and marks only where its state came from.
+ADMIN_MAINT = 0x01 | 0x02 | 0x20  # forced, inherited, resolution failure
 ADMIN_DRAIN = 0x08 | 0x10  # forced, inherited
 POLL = 0.2
 
