@@ -158,9 +158,9 @@ def main():
     args = parser.parse_args()
     # One load generator per summary file: a second one started by mistake
     # would double the load and write over the first one's summary.
-    lock = open(args.out + ".lock", "w")
+    claim = open(args.out + ".lock", "w")  # held (open) until the end
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         sys.exit("another load generator writes %s; not starting a second one" % args.out)
 

@@ -39,9 +39,9 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=400)
     args = parser.parse_args()
     # One sampler per file: two would mix their lines.
-    lock = open(args.out + ".lock", "w")
+    claim = open(args.out + ".lock", "w")  # held (open) until the end
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         sys.exit("another sampler writes %s; not starting a second one" % args.out)
     until = time.time() + args.max_seconds
