@@ -28,7 +28,8 @@ debootstrap --variant=minbase --include=systemd,systemd-sysv,python3,python3-apt
 rm -f "$rootfs.log"
 # The packages the roles and the test hosts install are downloaded, not
 # installed (certbot and python3-cryptography for HTTPS sites, pebble for the
-# tls scenario's ACME server, haproxy and socat for load balancers): every
+# tls scenario's ACME server, haproxy and socat for load balancers, the
+# exporters, mtail and Prometheus for metrics): every
 # test host installs them for real (the roles' apt tasks do the work) without
 # each fetching its own copy from the mirror.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
@@ -36,6 +37,7 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 chroot "$rootfs" apt-get update -qq > "$rootfs.log" 2>&1 \
   && chroot "$rootfs" apt-get install -qq --download-only -y acl dbus git nginx python3-packaging python3-venv \
      certbot python3-cryptography pebble haproxy socat \
+     prometheus prometheus-node-exporter prometheus-nginx-exporter mtail python3-passlib \
      >> "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log" "$rootfs/etc/resolv.conf"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The

@@ -20,7 +20,7 @@ export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_
 jobs=${TEST_JOBS:-2}
 solo=" ${SOLO_SCENARIOS-} "
 # Longest first, so the pool ends together; unknown names go last.
-order=(tls frameworks fleet zero_downtime default debian13)
+order=(tls frameworks fleet zero_downtime default monitoring debian13)
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then

@@ -28,7 +28,7 @@ README = ROOT / "README.md"
 START, END = "<!-- variables:start -->", "<!-- variables:end -->"
 ROLE_ORDER = ["app_accounts", "app_source", "app_release", "python_venv", "uwsgi", "gunicorn", "runtime_config",
               "release_hooks", "app_service", "health_check", "nginx_site", "haproxy_lb",
-              "selfsigned_certificate"]
+              "selfsigned_certificate", "prometheus_server", "metrics_exporters"]
 PLAIN = re.compile(r"^[A-Za-z0-9_./=+-][A-Za-z0-9_./=:+-]*$")
 YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
