@@ -37,7 +37,7 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 chroot "$rootfs" apt-get update -qq > "$rootfs.log" 2>&1 \
   && chroot "$rootfs" apt-get install -qq --download-only -y acl dbus git nginx python3-packaging python3-venv \
      certbot python3-cryptography pebble haproxy socat \
-     prometheus prometheus-node-exporter prometheus-nginx-exporter mtail python3-passlib \
+     prometheus prometheus-node-exporter prometheus-nginx-exporter mtail openssl \
      >> "$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log"; exit 1; }
 rm -f "$rootfs.log" "$rootfs/etc/resolv.conf"
 # A host, not a chroot: no policy-rc.d, a machine-id created at boot. The
