@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
 .PHONY: help deps system-packages venv collections image image12 image13 wheels lint generate test benchmark \
-	benchmark-speed benchmark-fleet demo demo-clean clean
+	benchmark-speed benchmark-fleet benchmark-command-servers demo demo-clean clean
 
 help:
 	@echo "make test        install everything needed, lint, run every molecule scenario"
@@ -18,6 +18,7 @@ help:
 	@echo "make benchmark   one redeploy under load on test hosts; prints requests, failures, latency"
 	@echo "make benchmark-speed  fresh deploys of 1 and 3 hosts, and re-run/redeploy times before and after"
 	@echo "make benchmark-fleet  rolling deploys through HAProxy for 1, 3 and 6 app hosts under GET and POST load"
+	@echo "make benchmark-command-servers  a redeploy under load of uvicorn, Daphne, Sanic and Tornado apps"
 	@echo "make lint        yamllint, ansible-lint (production profile), files generated from the schema"
 	@echo "make generate    rewrite the files generated from playbooks/vars/app_schema.yml"
 	@echo "make deps        system packages, .venv, collections and the test-host image only"
@@ -69,6 +70,9 @@ benchmark-speed: deps
 
 benchmark-fleet: deps
 	@benchmarks/fleet.sh
+
+benchmark-command-servers: deps
+	@benchmarks/command-servers.sh
 
 demo: system-packages venv collections image12
 	@scripts/demo.sh up

@@ -19,6 +19,8 @@ description:
     .deploykit-failed with I(reason)); C(healthy) with I(keep) also removes
     releases beyond the newest I(keep), never the one serving nor the rollback
     target, and the venvs under I(root)/venvs no release uses any more.
+  - C(healthy) for the release serving also removes I(root)/src and I(root)/venv,
+    the code and venv of the layout before releases, unused once a release serves.
 options:
   root: {type: path, required: true, description: Top directory of the app.}
   state: {type: str, required: true, choices: [present, current, healthy, failed], description: What to do.}
@@ -38,7 +40,7 @@ dir: {description: Its directory., type: str, returned: always}
 new: {description: Whether present made (or in check mode would make) a new release., type: bool, returned: present}
 previous: {description: The release current pointed at before this task ("" for none)., type: str, returned: always}
 fingerprint: {description: The fingerprint of code and extra that ends the release's name., type: str, returned: present}
-removed: {description: Releases and venvs removed by pruning., type: list, returned: healthy}
+removed: {description: "Releases and venvs removed by pruning, and the code and venv of the layout before releases.", type: list, returned: healthy}
 """
 
 import hashlib
@@ -50,6 +52,8 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 HEALTHY, FAILED = ".deploykit-healthy", ".deploykit-failed"
+# The code and the venv of an app deployed before releases existed.
+BEFORE_RELEASES = ("src", "venv")
 
 
 class Releases:
@@ -186,6 +190,20 @@ def prune(module, rel, keep):
     return removed
 
 
+def remove_before_releases(module, rel, name):
+    """Once release `name` serves, remove the code and venv of the layout before releases."""
+    if rel.current() != name:
+        return []
+    doomed = [os.path.join(rel.root, d) for d in BEFORE_RELEASES if os.path.lexists(os.path.join(rel.root, d))]
+    if not module.check_mode:
+        for path in doomed:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+    return doomed
+
+
 def mark(module, rel, result):
     params = module.params
     name = params["name"]
@@ -195,6 +213,7 @@ def mark(module, rel, result):
         changed = write_mark(module, rel.path(name, HEALTHY), "Passed its health checks.\n")
         changed = drop_mark(module, rel.path(name, FAILED)) or changed
         removed = prune(module, rel, params["keep"]) if params["keep"] > 0 else []
+        removed += remove_before_releases(module, rel, name)
         result.update(removed=removed)
         changed = changed or bool(removed)
     else:
