@@ -27,7 +27,7 @@ ROLE_INPUTS = ROOT / "playbooks/vars/role_inputs.yml"
 README = ROOT / "README.md"
 START, END = "<!-- variables:start -->", "<!-- variables:end -->"
 ROLE_ORDER = ["app_accounts", "app_source", "app_release", "python_venv", "uwsgi", "gunicorn", "runtime_config",
-              "release_hooks", "app_service", "health_check", "nginx_site", "haproxy_lb",
+              "release_hooks", "app_service", "health_check", "app_remove", "nginx_site", "haproxy_lb",
               "selfsigned_certificate", "prometheus_server", "metrics_exporters"]
 PLAIN = re.compile(r"^[A-Za-z0-9_./=+-][A-Za-z0-9_./=:+-]*$")
 YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}

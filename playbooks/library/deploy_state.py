@@ -22,14 +22,17 @@ options:
     elements: dict
     description:
       - What to read, each {kind, name, files, links, units, accounts, present, absent, marker, read, exist,
-        certificates}.
+        known, certificates}.
       - C(read) lists small files whose content is returned (null for a missing file); C(exist) lists paths
-        reported as there or not.
+        reported as there or not; C(known) lists accounts reported as there or not.
       - C(certificates) lists PEM certificate files that must be valid for more than I(certificate_days)
         days (drift otherwise).
   record:
     type: dict
     description: What to record, {kind, name, fingerprint, files, links, marker}; the marker of pending changes is removed.
+  forget:
+    type: dict
+    description: The record to remove, {kind, name} (an app or site that was removed from the host).
   packages:
     type: list
     elements: str
@@ -46,7 +49,7 @@ options:
 RETURN = r"""
 state:
   description: >-
-    Per KIND/NAME: {applied, pending, drift, contents, exists, units}; units gives each of the subject's
+    Per KIND/NAME: {applied, pending, drift, contents, exists, known, units}; units gives each of the subject's
     units as {active, enabled}, systemd's ActiveState and UnitFileState.
   type: dict
   returned: when subjects are given
@@ -151,11 +154,7 @@ def drift_of(subject, record, states, days):
         active, enabled = states.get(unit, ("", ""))
         if active != "active" or enabled != "enabled":
             drift.append("%s is %s and %s" % (unit, active or "unknown", enabled or "not installed"))
-    for account in subject.get("accounts", []):
-        try:
-            pwd.getpwnam(account)
-        except KeyError:
-            drift.append("account %s is missing" % account)
+    drift += ["account %s is missing" % a for a in subject.get("accounts", []) if not account_exists(a)]
     drift += ["%s is missing" % p for p in subject.get("present", []) if not os.path.exists(p)]
     drift += ["%s exists" % p for p in subject.get("absent", []) if os.path.lexists(p)]
     soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
@@ -164,6 +163,14 @@ def drift_of(subject, record, states, days):
         if expires is None or expires < soon:
             drift.append("%s expires within %d days" % (path, days) if expires else "%s has no certificate" % path)
     return drift
+
+
+def account_exists(account):
+    try:
+        pwd.getpwnam(account)
+        return True
+    except KeyError:
+        return False
 
 
 def pending_of(marker):
@@ -207,6 +214,7 @@ def read(module, states):
             drift=drift_of(subject, record, states, module.params["certificate_days"]),
             contents={path: read_small(path) for path in subject.get("read", [])},
             exists={path: os.path.lexists(path) for path in subject.get("exist", [])},
+            known={account: account_exists(account) for account in subject.get("known", [])},
             units={unit: unit_state(states, unit) for unit in subject.get("units", [])},
         )
     return result
@@ -240,21 +248,34 @@ def write(module):
     return True
 
 
+def forget(module):
+    wanted = module.params["forget"]
+    path = record_path(module.params["dir"], wanted["kind"], wanted["name"])
+    if not os.path.exists(path):
+        return False
+    if not module.check_mode:
+        os.remove(path)
+    return True
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             dir=dict(type="path", default="/var/lib/deploykit"),
             subjects=dict(type="list", elements="dict"),
             record=dict(type="dict"),
+            forget=dict(type="dict"),
             packages=dict(type="list", elements="str", default=[]),
             units=dict(type="list", elements="str", default=[]),
             certificate_days=dict(type="int", default=30),
         ),
-        mutually_exclusive=[["subjects", "record"]],
+        mutually_exclusive=[["subjects", "record", "forget"]],
         supports_check_mode=True,
     )
     if module.params["record"]:
         module.exit_json(changed=write(module))
+    if module.params["forget"]:
+        module.exit_json(changed=forget(module))
     # One systemctl call for the subjects' units and those asked about.
     asked = module.params["units"]
     states = unit_states(sorted({u for s in module.params["subjects"] or [] for u in s.get("units", [])} | set(asked)))
