@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export CONTAINERS_CONF := $(CURDIR)/scripts/containers.conf
 
 .PHONY: help deps system-packages venv collections image image12 image13 wheels lint generate test benchmark \
-	benchmark-speed benchmark-fleet benchmark-command-servers demo demo-clean clean
+	benchmark-speed benchmark-fleet benchmark-command-servers collection demo demo-clean clean
 
 help:
 	@echo "make test        install everything needed, lint, run every molecule scenario"
@@ -19,6 +19,7 @@ help:
 	@echo "make benchmark-speed  fresh deploys of 1 and 3 hosts, and re-run/redeploy times before and after"
 	@echo "make benchmark-fleet  rolling deploys through HAProxy for 1, 3 and 6 app hosts under GET and POST load"
 	@echo "make benchmark-command-servers  a redeploy under load of uvicorn, Daphne, Sanic and Tornado apps"
+	@echo "make collection  build the Ansible collection deploykit.web into dist/"
 	@echo "make lint        yamllint, ansible-lint (production profile), files generated from the schema"
 	@echo "make generate    rewrite the files generated from playbooks/vars/app_schema.yml"
 	@echo "make deps        system packages, .venv, collections and the test-host image only"
@@ -73,6 +74,9 @@ benchmark-fleet: deps
 
 benchmark-command-servers: deps
 	@benchmarks/command-servers.sh
+
+collection: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path dist
 
 demo: system-packages venv collections image12
 	@scripts/demo.sh up
