@@ -1,0 +1,1 @@
+../../roles/app_source/lookup_plugins/source_digest.py

@@ -1,0 +1,1 @@
+../../roles/app_release/library/app_release.py

@@ -1,0 +1,1 @@
+../../roles/python_venv/library/python_venv_find.py
