@@ -55,6 +55,27 @@ failures() {
   fi
 }
 
+# brief LOG: the failed task that stopped LOG's run (not one whose failure was
+# ignored): its name, its first line and its msg (else its first lines), each
+# line cut to 300 characters: short enough to read in a CI log's last lines.
+brief() {
+  awk '
+    function keep() { if (n < 200) line[++n] = substr($0, 1, 300) }
+    inblk && /^\.\.\.ignoring/ { n = 0; inblk = 0; next }
+    inblk && (/^$/ || /^TASK \[/ || /^PLAY/) { inblk = 0 }
+    /^TASK \[/ { task = $0; next }
+    /^(fatal|failed): / { name = task; n = 0; keep(); inblk = 1; next }
+    inblk { keep() }
+    END {
+      if (n == 0) exit
+      print name; print line[1]
+      for (i = 2; i <= n; i++) if (line[i] ~ /^ *msg:/) { m = i; break }
+      if (m) { for (i = m; i <= n && i < m + 6; i++) print line[i] }
+      else { for (i = 2; i <= n && i < 9; i++) print line[i] }
+    }
+  ' "$1"
+}
+
 check yamllint yamllint --strict .
 check ansible-lint ansible-lint --profile production
 check "generated files" python scripts/settings.py --check
@@ -83,6 +104,11 @@ done
 for f in "$logs"/*.failures; do
   [ -e "$f" ] || continue
   echo; echo "== what failed: ${f%.failures}.log"; cat "$f"
+done
+# And the task that stopped each failed run, in a few lines, just above the summary.
+for f in "$logs"/*.failures; do
+  [ -e "$f" ] || continue
+  echo; echo "== what stopped ${f%.failures}.log:"; brief "${f%.failures}.log"
 done
 echo
 cat "$logs"/*.result
