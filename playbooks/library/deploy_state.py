@@ -33,6 +33,12 @@ options:
   forget:
     type: dict
     description: The record to remove, {kind, name} (an app or site that was removed from the host).
+  log:
+    type: dict
+    description:
+      - A line to append to the deploy log, {path, entry}; C(entry) is written as one line of JSON. The log and
+        its directory are created if missing (the log readable by root and group adm only).
+      - Alone, or with I(record) (one call at the end of a deploy).
   packages:
     type: list
     elements: str
@@ -59,6 +65,7 @@ units: {description: "Per unit asked about in I(units): {active, enabled}, syste
 
 import base64
 import datetime
+import grp
 import hashlib
 import json
 import os
@@ -248,6 +255,20 @@ def write(module):
     return True
 
 
+def append_log(module):
+    wanted = module.params["log"]
+    path = wanted["path"]
+    if not module.check_mode:
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        new = not os.path.exists(path)
+        with open(path, "a") as handle:
+            if new:
+                os.fchown(handle.fileno(), 0, grp.getgrnam("adm").gr_gid)
+                os.fchmod(handle.fileno(), 0o640)
+            handle.write(json.dumps(wanted["entry"]) + "\n")
+    return True
+
+
 def forget(module):
     wanted = module.params["forget"]
     path = record_path(module.params["dir"], wanted["kind"], wanted["name"])
@@ -265,15 +286,18 @@ def main():
             subjects=dict(type="list", elements="dict"),
             record=dict(type="dict"),
             forget=dict(type="dict"),
+            log=dict(type="dict"),
             packages=dict(type="list", elements="str", default=[]),
             units=dict(type="list", elements="str", default=[]),
             certificate_days=dict(type="int", default=30),
         ),
-        mutually_exclusive=[["subjects", "record", "forget"]],
+        mutually_exclusive=[["subjects", "record", "forget"], ["subjects", "log"], ["forget", "log"]],
         supports_check_mode=True,
     )
-    if module.params["record"]:
-        module.exit_json(changed=write(module))
+    if module.params["record"] or module.params["log"]:
+        logged = append_log(module) if module.params["log"] else False
+        recorded = write(module) if module.params["record"] else False
+        module.exit_json(changed=logged or recorded)
     if module.params["forget"]:
         module.exit_json(changed=forget(module))
     # One systemctl call for the subjects' units and those asked about.
