@@ -56,8 +56,9 @@ failures() {
 }
 
 # brief LOG: the failed task that stopped LOG's run (not one whose failure was
-# ignored): its name, its first line and its msg (else its first lines), each
-# line cut to 300 characters: short enough to read in a CI log's last lines.
+# ignored): its name, its first line and its assertion, msg and stderr (else
+# its first lines), at most 8 lines of 300 characters: short enough to read
+# in a CI log's last lines.
 brief() {
   awk '
     function keep() { if (n < 200) line[++n] = substr($0, 1, 300) }
@@ -68,10 +69,12 @@ brief() {
     inblk { keep() }
     END {
       if (n == 0) exit
-      print name; print line[1]
-      for (i = 2; i <= n; i++) if (line[i] ~ /^ *msg:/) { m = i; break }
-      if (m) { for (i = m; i <= n && i < m + 6; i++) print line[i] }
-      else { for (i = 2; i <= n && i < 9; i++) print line[i] }
+      print name; print line[1]; shown = 2
+      for (i = 2; i <= n && shown < 8; i++) {
+        if (line[i] ~ /^    [a-z_]+:/) wanted = (line[i] ~ /^    (assertion|msg|stderr):/)
+        if (wanted) { print line[i]; shown++ }
+      }
+      if (shown == 2) for (i = 2; i <= n && i < 8; i++) print line[i]
     }
   ' "$1"
 }
@@ -105,14 +108,15 @@ for f in "$logs"/*.failures; do
   [ -e "$f" ] || continue
   echo; echo "== what failed: ${f%.failures}.log"; cat "$f"
 done
-# And the task that stopped each failed run, in a few lines, just above the summary.
-for f in "$logs"/*.failures; do
-  [ -e "$f" ] || continue
-  echo; echo "== what stopped ${f%.failures}.log:"; brief "${f%.failures}.log"
-done
 echo
 cat "$logs"/*.result
 failed=$(cat "$logs"/*.result | grep -c '^FAIL')
 passed=$(cat "$logs"/*.result | grep -c '^PASS')
 echo "$passed passed, $failed failed"
+# Last, where even a short tail of the run shows it: the task that stopped
+# each failed run, in a few lines.
+for f in "$logs"/*.failures; do
+  [ -e "$f" ] || continue
+  echo "== what stopped ${f%.failures}.log:"; brief "${f%.failures}.log"
+done
 [ "$failed" -eq 0 ]
