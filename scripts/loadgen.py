@@ -8,7 +8,7 @@ Each POST carries a unique X-Request-Id; the summary lists the ids answered
 until --stop-file appears, --max-seconds pass or --max-requests are sent,
 whichever comes first, then writes a JSON summary to --out: requests sent,
 failed (no HTTP answer), answers by status, 5xx, the version strings seen in
-order (the first line of each body, changes only), and every request's start
+the order the answers came (the first line of each body, changes only), and every request's start
 time, latency and outcome, for latency figures around a given moment.
 `loadgen.py figures --in SUMMARY --since T` prints, as JSON, the figures of
 a redeploy that started at time T (seconds since the epoch): requests, failed,
@@ -77,12 +77,17 @@ def client(url, address, rate, stop, until, records, lock, budget, method="GET",
 def summarize(records):
     records.sort(key=lambda record: record["start"])
     statuses = {}
-    versions = []
     for record in records:
         if "status" in record:
             statuses[str(record["status"])] = statuses.get(str(record["status"]), 0) + 1
-            if record["status"] < 500 and (not versions or versions[-1]["body"] != record["body"]):
-                versions.append({"body": record["body"], "first_start": record["start"]})
+    # The versions the clients saw, in the order the answers came: requests
+    # sent within a few milliseconds of each other reach the server in any
+    # order, so by the time they were sent an old answer may look later
+    # than a new one although the old server had stopped taking requests.
+    versions = []
+    for record in sorted(records, key=lambda record: record["start"] + record["latency"]):
+        if record.get("status", 500) < 500 and (not versions or versions[-1]["body"] != record["body"]):
+            versions.append({"body": record["body"], "first_start": record["start"]})
     errors = [record["error"] for record in records if "error" in record]
     return {
         "sent": len(records),
