@@ -12,7 +12,8 @@ description:
     their reasons, and whether a deploy left changes not yet applied (the marker in I(config_dir)).
   - The state of its units (systemd's LoadState, ActiveState, SubState, MainPID and since when), in one systemctl
     call for all apps.
-  - Its last I(log_lines) lines of the deploy log I(log) (one JSON object per line, each with an C(app)).
+  - Its last I(log_lines) lines of the deploy log I(log) and of the log rotated before it, I(log).1 (one JSON object
+    per line, each with an C(app)).
 options:
   apps:
     type: list
@@ -89,19 +90,20 @@ def unit_states(units):
 
 
 def log_of(path, names, lines):
-    """The last `lines` entries of each app in the deploy log."""
+    """The last `lines` entries of each app in the deploy log and the one rotated before it (PATH.1)."""
     entries = {name: [] for name in names}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict) and entry.get("app") in entries:
-                    entries[entry["app"]] = (entries[entry["app"]] + [entry])[-lines:]
-    except FileNotFoundError:
-        pass
+    for name in (path + ".1", path):
+        try:
+            with open(name, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(entry, dict) and entry.get("app") in entries:
+                        entries[entry["app"]] = (entries[entry["app"]] + [entry])[-lines:]
+        except FileNotFoundError:
+            pass
     return entries
 
 

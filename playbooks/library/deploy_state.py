@@ -36,8 +36,11 @@ options:
   log:
     type: dict
     description:
-      - A line to append to the deploy log, {path, entry}; C(entry) is written as one line of JSON. The log and
-        its directory are created if missing (the log readable by root and group adm only).
+      - A line to append to the deploy log, {path, entry, max_bytes, keep}; C(entry) is written as one line of
+        JSON. The log and its directory are created if missing (the log readable by root and group adm only).
+      - When the line would take the log past C(max_bytes) (0 or missing, never), the log is rotated first, as
+        logrotate does it: PATH.1 becomes PATH.2 and so on up to PATH.C(keep) (default 1; the oldest beyond is
+        dropped), PATH becomes PATH.1, and the line starts a new PATH.
       - Alone, or with I(record) (one call at the end of a deploy).
   packages:
     type: list
@@ -255,17 +258,30 @@ def write(module):
     return True
 
 
+def rotate_log(path, keep):
+    """PATH.1 .. PATH.(keep-1) move up one (PATH.keep is replaced), PATH becomes PATH.1."""
+    for number in range(keep - 1, 0, -1):
+        if os.path.exists("%s.%d" % (path, number)):
+            os.replace("%s.%d" % (path, number), "%s.%d" % (path, number + 1))
+    os.replace(path, path + ".1")
+
+
 def append_log(module):
     wanted = module.params["log"]
     path = wanted["path"]
+    line = json.dumps(wanted["entry"]) + "\n"
+    max_bytes = int(wanted.get("max_bytes") or 0)
     if not module.check_mode:
         os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        if max_bytes and size and size + len(line.encode()) > max_bytes:
+            rotate_log(path, max(int(wanted.get("keep") or 1), 1))
         new = not os.path.exists(path)
         with open(path, "a") as handle:
             if new:
                 os.fchown(handle.fileno(), 0, grp.getgrnam("adm").gr_gid)
                 os.fchmod(handle.fileno(), 0o640)
-            handle.write(json.dumps(wanted["entry"]) + "\n")
+            handle.write(line)
     return True
 
 
